@@ -1,0 +1,58 @@
+# Huiyi: two commands. `make run` serves the app with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONDONTWRITEBYTECODE := 1
+PYTEST_ARGS ?=
+
+.PHONY: run test lint unit e2e deps frontend messages static chromium clean help
+
+help:
+	@echo "make run   - install, migrate, load the demo and serve on http://127.0.0.1:$${HUIYI_PORT:-8000}"
+	@echo "make test  - install what the tests need and run lint, unit/integration and browser tests"
+
+run: deps frontend messages static
+	$(BIN)/huiyi migrate --no-input -v 0
+	$(BIN)/huiyi demo --quiet-if-present
+	@echo "Open http://$${HUIYI_HOST:-127.0.0.1}:$${HUIYI_PORT:-8000}/ and sign in with the demo account above."
+	$(BIN)/huiyi serve
+
+test: deps frontend messages chromium lint
+	$(BIN)/pytest -n $${HUIYI_TEST_WORKERS:-2} $(PYTEST_ARGS)
+
+lint: deps
+	$(BIN)/ruff check src tests bench
+
+# --- set-up steps (each does nothing when already up to date) --------------------------------------
+deps: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	touch $@
+
+frontend: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: deps
+	$(BIN)/pybabel compile --use-fuzzy -d src/huiyi/locale -D django --statistics 2>&1 | tail -n 1
+	@if [ -f src/huiyi/locale/zh_Hans/LC_MESSAGES/djangojs.po ]; then \
+	  $(BIN)/pybabel compile -d src/huiyi/locale -D djangojs >/dev/null; fi
+
+static: deps frontend
+	$(BIN)/huiyi collectstatic --no-input -v 0
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "Chromium is missing: install Debian's 'chromium' and 'fonts-noto-cjk' (as root)."; exit 1; fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules var/static

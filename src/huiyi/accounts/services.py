@@ -1,0 +1,76 @@
+"""State changes for accounts and the organisation. Every function is one business action."""
+
+from pathlib import Path
+
+import yaml
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from .models import OrgMembership, OrgUnit, Role, User
+
+DEFAULT_ROLES_FILE = Path(__file__).with_name("default_roles.yaml")
+
+
+def default_role_definitions() -> dict:
+    roles = yaml.safe_load(DEFAULT_ROLES_FILE.read_text(encoding="utf-8"))["roles"]
+    for definition in roles.values():
+        definition["permissions"] = _flatten(definition.get("permissions", []))
+    return roles
+
+
+def _flatten(items) -> list[str]:
+    """The YAML shares a common list by alias, which nests it: flatten to one list of names."""
+    flat = []
+    for item in items:
+        flat.extend(_flatten(item) if isinstance(item, list) else [item])
+    return flat
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    found = []
+    for name in dict.fromkeys(names):
+        app_label, codename = name.split(".", 1)
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is not None:
+            found.append(permission)
+    return found
+
+
+@transaction.atomic
+def ensure_default_roles(*, update_permissions: bool = False) -> list[Role]:
+    """Create the roles of REQ-PPL-01 that are missing. Existing roles keep an administrator's edits."""
+    roles = []
+    for key, definition in default_role_definitions().items():
+        role, created = Role.objects.get_or_create(
+            key=key,
+            defaults={
+                "name": definition["name"],
+                "duties": definition.get("duties", {}),
+                "sees_unit_projects": definition.get("sees_unit_projects", False),
+            },
+        )
+        if created or update_permissions:
+            role.permissions.add(*_permissions(definition.get("permissions", [])))
+        roles.append(role)
+    return roles
+
+
+@transaction.atomic
+def create_org_unit(*, code: str, name: dict, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
+    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def grant_role(user: User, org_unit: OrgUnit, role_key: str) -> OrgMembership:
+    role = Role.objects.get(key=role_key)
+    membership, _ = OrgMembership.objects.get_or_create(user=user, org_unit=org_unit, role=role)
+    return membership
+
+
+@transaction.atomic
+def create_administrator(*, username: str, password: str, email: str = "") -> User:
+    user = User.objects.create_superuser(username=username, email=email, password=password)
+    return user

@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import queries
+from .forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, gettext_lazy("Your password has been changed."))
+        return response
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+        return form
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """Shown by django-axes after too many failed sign-ins."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = SignInForm(request)
+    message = _("Too many failed sign-ins. Please wait %(minutes)d minutes and try again.") % {
+        "minutes": minutes
+    }
+    return render(request, "accounts/login.html", {"form": form, "lockout_message": message}, status=403)
+
+
+@login_required
+def organisation(request):
+    units = queries.visible_org_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    people = (
+        queries.visible_users(request.user).select_related("org_unit").prefetch_related("memberships__role")
+    )
+    people_by_unit: dict[int, list] = {}
+    for person in people:
+        people_by_unit.setdefault(person.org_unit_id, []).append(person)
+    rows = [(unit, depth, people_by_unit.get(unit.pk, [])) for unit, depth in queries.org_tree(units)]
+    return render(request, "accounts/organisation.html", {"rows": rows})

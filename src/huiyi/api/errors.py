@@ -1,0 +1,61 @@
+"""Every API error has one shape: {"error": {"code", "message", "fields"}} (ARCHITECTURE.md, API)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _flatten(detail) -> dict:
+    if isinstance(detail, dict):
+        return {
+            key: [str(item) for item in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+    return {}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        if isinstance(exc.detail, list):
+            fields = {"non_field_errors": [str(item) for item in exc.detail]}
+        message = _("The request has invalid fields: %(fields)s.") % {"fields": ", ".join(fields) or "—"}
+        response.data = error_body("invalid", message, fields)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = getattr(exc, "default_code", "error")
+        if isinstance(exc, exceptions.APIException):
+            codes = exc.get_codes()
+            if isinstance(codes, str):
+                code = codes
+        response.data = error_body(code, str(detail))
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    return response
+
+
+def error_response(
+    code: str, message: str, *, fields: dict | None = None, status_code: int = 400
+) -> Response:
+    return Response(error_body(code, message, fields), status=status_code)

@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from huiyi.accounts.api import OrgUnitViewSet, UserViewSet
+
+from .views import MeView, ObtainTokenView
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("users", UserViewSet, basename="user")
+router.register("org-units", OrgUnitViewSet, basename="orgunit")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,25 @@
+"""The audit trail (django-auditlog): one place that registers models and records sensitive reads."""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+
+
+def register(model, **options):
+    """Record every create, update and delete of `model` with who, when and what changed."""
+    if not auditlog.contains(model):
+        auditlog.register(model, **options)
+    return model
+
+
+def record_access(instance, actor=None, note: str = "") -> LogEntry:
+    """Log that `actor` read `instance` (used for very-high confidentiality records, REQ-DOC-07)."""
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(instance.__class__),
+        object_pk=str(instance.pk),
+        object_id=instance.pk if isinstance(instance.pk, int) else None,
+        object_repr=str(instance)[:200],
+        action=LogEntry.Action.ACCESS,
+        changes={"note": note} if note else {},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )

@@ -1,0 +1,48 @@
+"""Reads of meeting projects, always filtered to what the user may see (deny by default)."""
+
+from django.db.models import Count, Q, QuerySet
+
+from huiyi.accounts.models import OrgMembership
+
+from .models import MeetingProject, Phase
+
+
+def visibility_filter(user) -> Q | None:
+    """A Q selecting the projects `user` may see, or None for everything (superusers)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    unit_paths = list(
+        OrgMembership.objects.filter(user=user, role__sees_unit_projects=True)
+        .values_list("org_unit__path", flat=True)
+        .distinct()
+    )
+    condition = Q(members__user=user)
+    for path in unit_paths:
+        condition |= Q(org_unit__path__startswith=path)
+    return condition
+
+
+def visible_projects(user) -> QuerySet[MeetingProject]:
+    condition = visibility_filter(user)
+    projects = MeetingProject.objects.all()
+    if condition is not None:
+        projects = projects.filter(pk__in=MeetingProject.objects.filter(condition).values("pk"))
+    return projects
+
+
+def can_see_project(user, project: MeetingProject) -> bool:
+    return visible_projects(user).filter(pk=project.pk).exists()
+
+
+def projects_by_phase(user, *, in_scope_only: bool = True) -> list[dict]:
+    projects = visible_projects(user).filter(closed_at__isnull=True)
+    if in_scope_only:
+        projects = projects.filter(out_of_scope="")
+    counts = dict(projects.values_list("phase").annotate(n=Count("pk")).order_by())
+    return [{"phase": phase, "label": phase.label, "count": counts.get(phase.value, 0)} for phase in Phase]
+
+
+def project_list(user) -> QuerySet[MeetingProject]:
+    return visible_projects(user).select_related("client", "org_unit", "meeting_type")

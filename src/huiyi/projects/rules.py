@@ -1,0 +1,24 @@
+"""Object permissions on meeting projects (django-rules). Anything not granted here is denied."""
+
+import rules
+
+from huiyi.core.rules import role_grants
+
+from .queries import can_see_project
+
+
+@rules.predicate
+def sees_project(user, project):
+    return project is not None and can_see_project(user, project)
+
+
+@rules.predicate
+def is_project_member(user, project):
+    return project is not None and project.members.filter(user=user).exists()
+
+
+rules.add_perm("projects.view_meetingproject", rules.is_superuser | sees_project)
+rules.add_perm(
+    "projects.change_meetingproject",
+    rules.is_superuser | (is_project_member & role_grants("projects.change_meetingproject")),
+)

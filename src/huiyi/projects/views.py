@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+
+from . import queries
+from .models import MeetingProject, Phase
+
+
+@login_required
+def project_list(request):
+    projects = queries.project_list(request.user)
+    phase = request.GET.get("phase", "")
+    if phase.isdigit() and int(phase) in Phase.values:
+        projects = projects.filter(phase=int(phase))
+    text = request.GET.get("q", "").strip()
+    if text:
+        projects = projects.filter(
+            Q(name__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(code__icontains=text)
+            | Q(client__name__icontains=text)
+        )
+    page = Paginator(projects, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "page": page,
+            "phases": Phase.choices,
+            "phase": phase,
+            "q": text,
+        },
+    )
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = get_object_or_404(
+        MeetingProject.objects.select_related("client", "org_unit", "meeting_type"), pk=pk
+    )
+    if not request.user.has_perm("projects.view_meetingproject", project):
+        raise PermissionDenied
+    members = project.members.select_related("user", "role").order_by("role__key", "user__username")
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "members": members,
+            "phases": Phase.choices,
+            "content_type_id": ContentType.objects.get_for_model(MeetingProject).pk,
+        },
+    )

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from huiyi.core import views as core_views
+
+urlpatterns = [
+    path("", include("huiyi.core.urls")),
+    path("accounts/", include("huiyi.accounts.urls")),
+    path("clients/", include("huiyi.clients.urls")),
+    path("projects/", include("huiyi.projects.urls")),
+    path("api/v1/", include("huiyi.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "huiyi.core.views.error_403"
+handler404 = "huiyi.core.views.error_404"
+handler500 = "huiyi.core.views.error_500"
