@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkCalendarConfig(AppConfig):
+    """The calendar service (`huiyi.calendar`); label "workcalendar" keeps clear of the stdlib name."""
+
+    name = "huiyi.calendar"
+    label = "workcalendar"
+    verbose_name = _("Working calendar")
+
+    def ready(self):
+        from huiyi.core.audit import register
+
+        from .models import BusinessHours, CalendarDay, LoadedYear
+
+        register(CalendarDay)
+        register(LoadedYear)
+        register(BusinessHours)
