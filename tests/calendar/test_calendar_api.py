@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api(client, django_user_model):
     user = django_user_model.objects.create_user(username="planner", password="a-long-password-1")
-    # name the backend: the first configured one (django-axes) cannot load users from a session
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user)
     return client
 
 

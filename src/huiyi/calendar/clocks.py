@@ -49,6 +49,8 @@ __all__ = [
     "add_calendar",
     "add_working_days",
     "business_time_between",
+    "end_of_day",
+    "hours_to_timedelta",
     "resolve_tz",
     "working_time_between",
 ]
@@ -102,8 +104,8 @@ def _duration(value: Any, name: str) -> dt.timedelta:
     return value
 
 
-def _hours(value: Any, name: str) -> dt.timedelta:
-    """A non-negative duration from a timedelta or a number of hours."""
+def hours_to_timedelta(value: Any, name: str = "hours") -> dt.timedelta:
+    """A non-negative duration from a timedelta or a number of hours (int, float or Decimal)."""
     if isinstance(value, dt.timedelta):
         return _duration(value, name)
     if isinstance(value, bool) or not isinstance(value, Real | Decimal):
@@ -358,7 +360,7 @@ def add_business_hours(
     falls due at that window's close (18:00), not at the next opening. ``hours == 0`` is due at ``start``.
     """
     _require_aware(start, "start")
-    amount = _hours(hours, "hours")
+    amount = hours_to_timedelta(hours, "hours")
     zone = resolve_tz(tz)
     spec = hours_spec or HoursSpec.default()
     start_utc = _utc(start)

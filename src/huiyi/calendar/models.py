@@ -100,6 +100,10 @@ class BusinessHours(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        if self._state.adding and self.created_at is None:
+            # saving a fresh instance over the existing row: keep when the row was first made
+            first = BusinessHours.objects.filter(pk=1).values_list("created_at", flat=True).first()
+            self.created_at = first or timezone.now()
         super().save(*args, **kwargs)
 
     def clean(self):

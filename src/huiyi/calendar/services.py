@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .clocks import Deadline, HoursSpec, WorkCalendar, resolve_tz
+from .clocks import Deadline, HoursSpec, WorkCalendar, hours_to_timedelta, resolve_tz
 from .importers import ParsedSchedule, ScheduleFileError, parse_schedule_file
 from .models import BusinessHours, CalendarDay, LoadedYear
 from .schedule import Schedule
@@ -100,16 +100,7 @@ def due(
         return calendar.add_working_days(start, working_days)
     if business_hours is not None:
         return calendar.add_business_hours(start, business_hours)
-    delta = hours if isinstance(hours, dt.timedelta) else _hours_to_timedelta(hours)
-    return calendar.add_calendar(start, delta)
-
-
-def _hours_to_timedelta(value) -> dt.timedelta:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValueError(f"hours must be a number, got {value!r}")
-    if value < 0:
-        raise ValueError(f"hours must not be negative, got {value}")
-    return dt.timedelta(hours=float(value))
+    return calendar.add_calendar(start, hours_to_timedelta(hours, "hours"))
 
 
 @dataclass(frozen=True)
