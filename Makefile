@@ -12,6 +12,9 @@ help:
 	@echo "make run   - install, migrate, load the demo and serve on http://127.0.0.1:$${HUIYI_PORT:-8000}"
 	@echo "make test  - install what the tests need and run lint, unit/integration and browser tests"
 
+# `make run` serves plain HTTP on this machine, so cookies may not require HTTPS here (HUIYI_HTTPS=0);
+# a production deployment behind TLS leaves HUIYI_HTTPS unset (secure by default).
+run: export HUIYI_HTTPS ?= 0
 run: deps frontend messages static
 	$(BIN)/huiyi migrate --no-input -v 0
 	$(BIN)/huiyi demo --quiet-if-present
@@ -22,7 +25,7 @@ test: deps frontend messages chromium lint
 	$(BIN)/pytest -n $${HUIYI_TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: deps
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 # --- set-up steps (each does nothing when already up to date) --------------------------------------
 deps: $(VENV)/.installed

@@ -6,6 +6,7 @@ threshold of the specification: those live in the rulebook.
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("HUIYI_DEBUG")
-TESTING = env_bool("HUIYI_TESTING")
+TESTING = env_bool("HUIYI_TESTING") or "pytest" in sys.modules
 ALLOWED_HOSTS = env_list("HUIYI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("HUIYI_CSRF_TRUSTED_ORIGINS")
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "huiyi.accounts",
     "huiyi.clients",
     "huiyi.projects",
+    "huiyi.calendar",
     "huiyi.api",
 ]
 
@@ -147,7 +149,7 @@ else:
 # --- authentication ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",  # ModelBackend with lockout: first, so it also restores sessions
     "rules.permissions.ObjectPermissionBackend",
     "huiyi.accounts.backends.RolePermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -205,6 +207,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MANIFEST_STRICT = False
+if TESTING or DEBUG:
+    # No collectstatic needed: files are found where they lie (app static folders and node_modules).
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -233,6 +240,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
+if not SECURE_HSTS_PRELOAD:
+    # Submitting a domain to the browsers' HSTS preload list is an operator's decision, not a default.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Content-Security-Policy: the app's own origin only, no inline script, no third party.
 CONTENT_SECURITY_POLICY = {

@@ -3,10 +3,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from huiyi.core.audit import record_event
 
 from . import queries
 from .forms import SignInForm
@@ -28,6 +31,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        record_event(self.request.user, self.request.user, {"password": ["•••", _("changed")]})
         messages.success(self.request, gettext_lazy("Your password has been changed."))
         return response
 
@@ -41,6 +45,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def locked_out(request, credentials=None, *args, **kwargs):
     """Shown by django-axes after too many failed sign-ins."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        message = _("Too many failed sign-ins. This account is locked for a while; try again later.")
+        return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=403)
     form = SignInForm(request)
     message = _("Too many failed sign-ins. Please wait %(minutes)d minutes and try again.") % {
         "minutes": minutes

@@ -23,3 +23,16 @@ def record_access(instance, actor=None, note: str = "") -> LogEntry:
         changes={"note": note} if note else {},
         actor=actor if actor is not None and actor.is_authenticated else None,
     )
+
+
+def record_event(instance, actor, changes: dict, action=LogEntry.Action.UPDATE) -> LogEntry:
+    """Log a change the automatic trail cannot see (e.g. a password change, whose value is never stored)."""
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(instance.__class__),
+        object_pk=str(instance.pk),
+        object_id=instance.pk if isinstance(instance.pk, int) else None,
+        object_repr=str(instance)[:200],
+        action=action,
+        changes={field: [str(value) for value in pair] for field, pair in changes.items()},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )

@@ -8,6 +8,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Meeting projects")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from huiyi.core.audit import register
 
         from .models import MeetingProject, MeetingType, ProjectMember
@@ -15,3 +17,10 @@ class ProjectsConfig(AppConfig):
         register(MeetingType)
         register(MeetingProject)
         register(ProjectMember)
+        post_migrate.connect(_ensure_meeting_types, sender=self)
+
+
+def _ensure_meeting_types(sender, **kwargs):
+    from .services import ensure_default_meeting_types
+
+    ensure_default_meeting_types()
