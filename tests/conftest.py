@@ -1,9 +1,11 @@
 """Fixtures shared by the whole suite: an organisation tree, users holding roles, projects."""
 
+import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from huiyi.accounts import services as accounts
 from huiyi.accounts.models import Role, User
@@ -12,6 +14,11 @@ from huiyi.projects import services as projects
 from huiyi.projects.models import MeetingType
 
 TEST_PASSWORD = "correct horse battery staple"
+
+# Property tests: no per-example deadline (CI machines are shared and slow at times), bounded examples.
+hypothesis_settings.register_profile("huiyi", deadline=None, max_examples=100)
+hypothesis_settings.register_profile("thorough", deadline=None, max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "huiyi"))
 
 
 @pytest.fixture

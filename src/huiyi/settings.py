@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "huiyi.clients",
     "huiyi.projects",
     "huiyi.calendar",
+    "huiyi.rulebook",
     "huiyi.api",
 ]
 

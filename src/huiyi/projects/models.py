@@ -76,6 +76,13 @@ class MeetingProject(AuthoredModel):
         _("out of scope because"), max_length=20, choices=OutOfScope.choices, blank=True
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rulebook_version = models.ForeignKey(
+        "rulebook.RulebookVersion",
+        verbose_name=_("rulebook version"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        help_text=_("The rules in force when the project started; later rulebook changes never rewrite it."),
+    )
 
     class Meta:
         verbose_name = _("meeting project")

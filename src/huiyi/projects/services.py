@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from huiyi.rulebook import services as rulebook
+
 from .models import MeetingProject, MeetingType, ProjectMember
 
 # REQ-GEN-01 (§1.2): the meeting types the specification names; an administrator may edit the list.
@@ -21,6 +23,7 @@ MEETING_TYPES = [
 @transaction.atomic
 def create_project(*, created_by=None, members: list[tuple] = (), **fields) -> MeetingProject:
     """Create a meeting project after validating it (end after start, known type, …)."""
+    fields.setdefault("rulebook_version", rulebook.active_version())
     project = MeetingProject(created_by=created_by, **fields)
     project.full_clean()
     project.save()

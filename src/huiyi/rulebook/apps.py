@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RulebookConfig(AppConfig):
+    name = "huiyi.rulebook"
+    label = "rulebook"
+    verbose_name = _("Rulebook")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from huiyi.core.audit import register
+
+        from .models import RulebookVersion
+
+        register(RulebookVersion, exclude_fields=["data"])
+        post_migrate.connect(_ensure_default_version, sender=self)
+
+
+def _ensure_default_version(sender, **kwargs):
+    from .services import ensure_default_version
+
+    ensure_default_version()

@@ -1,0 +1,46 @@
+"""Rulebook versions: the standard as data, kept forever, one active at a time."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from huiyi.core.translation import TranslatedField
+
+
+class RulebookVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    title = TranslatedField(_("title"))
+    data = models.JSONField(_("rules"), help_text=_("The whole rulebook as validated data."))
+    digest = models.CharField(_("digest"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    based_on = models.ForeignKey(
+        "self", verbose_name=_("based on"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    change_note = models.TextField(_("change note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rulebook version")
+        verbose_name_plural = _("rulebook versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="active"), name="one_active_rulebook"
+            )
+        ]
+
+    def __str__(self):
+        return f"v{self.number}"
