@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "huiyi.projects",
     "huiyi.calendar",
     "huiyi.rulebook",
+    "huiyi.quality",
     "huiyi.api",
 ]
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("huiyi.accounts.urls")),
     path("clients/", include("huiyi.clients.urls")),
     path("projects/", include("huiyi.projects.urls")),
+    path("rulebook/", include("huiyi.rulebook.urls")),
+    path("quality/", include("huiyi.quality.urls")),
     path("api/v1/", include("huiyi.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -18,5 +18,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("huiyi.calendar.urls")),
+    path("rulebook/", include("huiyi.rulebook.api_urls")),
+    path("", include("huiyi.quality.api_urls")),
     path("", include(router.urls)),
 ]
