@@ -25,7 +25,7 @@ test: deps frontend messages chromium lint
 	$(BIN)/pytest -n $${HUIYI_TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: deps
-	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
 
 # --- set-up steps (each does nothing when already up to date) --------------------------------------
 deps: $(VENV)/.installed

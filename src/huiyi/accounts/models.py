@@ -126,9 +126,15 @@ class User(AbstractUser):
 class OrgMembership(TimeStampedModel):
     """A user holds a role in an organisation unit (and, for roles that see unit projects, its subtree)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("organisation unit"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="memberships"
+    )
 
     class Meta:
         verbose_name = _("organisation membership")

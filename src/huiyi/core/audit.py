@@ -8,6 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 def register(model, **options):
     """Record every create, update and delete of `model` with who, when and what changed."""
     if not auditlog.contains(model):
+        # Reverse relations are not the record's own data (they show up as "app.Model.None").
+        reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+        options["exclude_fields"] = [*options.get("exclude_fields", []), *reverse]
         auditlog.register(model, **options)
     return model
 

@@ -107,9 +107,14 @@ class MeetingProject(AuthoredModel):
 
 
 class ProjectMember(TimeStampedModel):
-    project = models.ForeignKey(MeetingProject, on_delete=models.CASCADE, related_name="members")
+    project = models.ForeignKey(
+        MeetingProject, verbose_name=_("meeting project"), on_delete=models.CASCADE, related_name="members"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="project_memberships",
     )
     role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="+")
 
