@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/", include("huiyi.clients.urls")),
     path("projects/", include("huiyi.projects.urls")),
     path("rulebook/", include("huiyi.rulebook.urls")),
+    path("calendar/", include("huiyi.calendar.page_urls")),
     path("quality/", include("huiyi.quality.urls")),
     path("api/v1/", include("huiyi.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -17,3 +17,10 @@ class WorkCalendarConfig(AppConfig):
         register(CalendarDay)
         register(LoadedYear)
         register(BusinessHours)
+
+        from huiyi.core.navigation import Module
+        from huiyi.core.navigation import register as register_module
+
+        register_module(
+            Module("calendar", _("Working calendar"), "calendar:year", "calendar3"), after="projects"
+        )
