@@ -88,3 +88,16 @@ def test_import_all_or_nothing_from_the_page(client, calendar_admin):
     response = client.post(reverse("calendar:import"), {"file": bad}, follow=True)
     assert CalendarDay.objects.count() == 2
     assert "alert-danger" in response.content.decode()
+
+
+def test_REQ_TEC_01_business_hours_come_from_the_active_rulebook():
+    """Without an organisation setting, the calendar opens at the rulebook's support hours."""
+    import datetime as dt
+
+    from huiyi.calendar.services import business_hours
+    from huiyi.rulebook.services import active_rulebook
+
+    opens, closes = active_rulebook().rule("tec.support_hours").value
+    monday = business_hours().windows_for(dt.date(2026, 3, 2), "workday")
+    assert monday == ((dt.time(int(opens)), dt.time(int(closes))),)
+    assert business_hours().windows_for(dt.date(2026, 3, 7), "weekend") == ()

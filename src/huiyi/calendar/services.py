@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .clocks import Deadline, HoursSpec, WorkCalendar, hours_to_timedelta, resolve_tz
+from .defaults import SUPPORT_HOURS_RULE, support_hours
 from .importers import ParsedSchedule, ScheduleFileError, parse_schedule_file
 from .models import BusinessHours, CalendarDay, LoadedYear
 from .schedule import Schedule
@@ -54,9 +55,16 @@ def build_schedule() -> Schedule:
 
 
 def business_hours() -> HoursSpec:
-    """The organisation's support hours; the REQ-TEC-01 default when none are stored."""
+    """The organisation's support hours; else the active rulebook's REQ-TEC-01 support hours."""
     row = BusinessHours.objects.filter(pk=1).first()
-    return row.spec() if row is not None else HoursSpec.default()
+    if row is not None:
+        return row.spec()
+    from huiyi.rulebook.services import active_rulebook
+
+    rulebook = active_rulebook()
+    if SUPPORT_HOURS_RULE not in rulebook:
+        return HoursSpec.default()
+    return HoursSpec.uniform(*support_hours(rulebook.rule(SUPPORT_HOURS_RULE)))
 
 
 def work_calendar(request=None) -> WorkCalendar:
