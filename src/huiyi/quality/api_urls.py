@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .api import NonconformanceViewSet, ProjectQualityView, RulebookCheckView
+
+router = SimpleRouter()
+router.register("nonconformances", NonconformanceViewSet, basename="nonconformance")
+
+urlpatterns = [
+    path("rulebook/check/", RulebookCheckView.as_view(), name="rulebook-check"),
+    path("projects/<int:pk>/quality/", ProjectQualityView.as_view(), name="project-quality"),
+    path("", include(router.urls)),
+]
