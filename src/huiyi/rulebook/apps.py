@@ -11,8 +11,21 @@ class RulebookConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from huiyi.core.audit import register
+        from huiyi.core.navigation import Module
+        from huiyi.core.navigation import register as register_module
 
         from .models import RulebookVersion
+
+        register_module(
+            Module(
+                key="rulebook",
+                label=_("Rulebook"),
+                url_name="rulebook:browse",
+                icon="journal-bookmark",
+                permission=None,
+            ),
+            after="projects",
+        )
 
         register(RulebookVersion, exclude_fields=["data"])
         post_migrate.connect(_ensure_default_version, sender=self)
