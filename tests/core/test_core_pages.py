@@ -75,3 +75,19 @@ def test_pages_send_a_content_security_policy_without_third_party_origins(client
     policy = client.get(reverse("accounts:login"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "http" not in policy
+
+
+def test_500_page_is_in_the_users_language_and_shows_no_traceback(rf):
+    from django.utils import translation
+
+    from huiyi.core.views import error_500
+
+    with translation.override("en"):
+        english = error_500(rf.get("/projects/")).content.decode()
+    with translation.override("zh-hans"):
+        chinese = error_500(rf.get("/projects/")).content.decode()
+    assert "Something went wrong" in english and "Traceback" not in english
+    assert "Something went wrong" not in chinese
+    with translation.override("en"):
+        api = error_500(rf.get("/api/v1/me/"))
+    assert api.status_code == 500 and api["Content-Type"] == "application/json"
