@@ -68,3 +68,16 @@ def test_REQ_DOC_07_reads_can_be_recorded(make_user, make_project, org):
     record_access(project, reader, note="attendee list")
     entry = LogEntry.objects.get_for_object(project).get(action=LogEntry.Action.ACCESS)
     assert entry.actor == reader
+
+
+def test_every_domain_model_is_in_the_audit_trail():
+    """ARCHITECTURE.md: every create, update and delete of a domain model is recorded."""
+    from auditlog.registry import auditlog
+    from django.apps import apps
+
+    missing = [
+        f"{model._meta.app_label}.{model.__name__}"
+        for model in apps.get_models()
+        if model.__module__.startswith("huiyi.") and not auditlog.contains(model)
+    ]
+    assert not missing, f"register these with huiyi.core.audit.register: {missing}"
