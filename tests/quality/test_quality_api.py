@@ -43,7 +43,10 @@ def test_what_if_happy_path_against_rulebook_values(api):
     over = Decimal(str(budget.value)) + Decimal("0.018")
     response = api.post(
         CHECK,
-        {"control_point": "CCP-02", "values": {budget.metric: str(over), creativity.metric: creativity.value}},
+        {
+            "control_point": "CCP-02",
+            "values": {budget.metric: str(over), creativity.metric: creativity.value},
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -63,18 +66,24 @@ def test_what_if_happy_path_against_rulebook_values(api):
 
 
 def test_what_if_unknown_control_point(api):
-    error = _assert_error(api.post(CHECK, {"control_point": "CCP-42", "values": {}}, format="json"), 400, "control_point")
+    error = _assert_error(
+        api.post(CHECK, {"control_point": "CCP-42", "values": {}}, format="json"), 400, "control_point"
+    )
     assert "CCP-42" in error["message"]
 
 
 def test_what_if_unknown_metric_names_it(api):
-    response = api.post(CHECK, {"control_point": "CCP-02", "values": {"booking_error_rate": 0.01}}, format="json")
+    response = api.post(
+        CHECK, {"control_point": "CCP-02", "values": {"booking_error_rate": 0.01}}, format="json"
+    )
     error = _assert_error(response, 400, "values")
     assert "booking_error_rate" in error["message"]
 
 
 def test_what_if_non_numeric_value_names_the_field(api):
-    response = api.post(CHECK, {"control_point": "CCP-02", "values": {"budget_deviation": "lots"}}, format="json")
+    response = api.post(
+        CHECK, {"control_point": "CCP-02", "values": {"budget_deviation": "lots"}}, format="json"
+    )
     _assert_error(response, 400, "values.budget_deviation")
 
 
@@ -83,7 +92,9 @@ def test_what_if_requires_sign_in():
     _assert_error(response, 401)
 
 
-def test_what_if_with_a_project_uses_its_pinned_version_and_checks_permission(api, make_project, director, org):
+def test_what_if_with_a_project_uses_its_pinned_version_and_checks_permission(
+    api, make_project, director, org
+):
     mine = make_project(members=[(director, "project_director")])
     response = api.post(CHECK, {"control_point": "CCP-01", "values": {}, "project": mine.pk}, format="json")
     assert response.status_code == 200

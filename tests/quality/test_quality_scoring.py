@@ -81,10 +81,14 @@ def test_req_gen_04_and_req_fbk_08_with_registered_s_and_e(project, director):
     s, e, p = Decimal("0.9"), Decimal("0.95"), Decimal(2) / Decimal(3)
     assert scores.q.value == formulas.service_quality(s, e, p)
     weights = {
-        r.applies_to["component"]: r.value for r in rulebook.rules_where(kind="weight") if r.group == "final_service_score"
+        r.applies_to["component"]: r.value
+        for r in rulebook.rules_where(kind="weight")
+        if r.group == "final_service_score"
     }
     alpha, beta = weights[scoring.PROCESS_COMPONENT], weights[scoring.SATISFACTION_COMPONENT]
-    assert scores.final.value == formulas.final_service_score(scores.overall.value, s, alpha, beta, max_score=1)
+    assert scores.final.value == formulas.final_service_score(
+        scores.overall.value, s, alpha, beta, max_score=1
+    )
     assert ("α", str(Decimal(str(alpha)).normalize())) in scores.final.inputs
 
 

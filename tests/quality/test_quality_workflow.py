@@ -36,7 +36,12 @@ def test_req_qlt_06_full_workflow_in_order(nc, director):
     assert nc.status == "open" and nc.owner == director and nc.due_at is not None
     services.set_root_cause(nc, "打印份数不足", by=director)
     action = services.plan_action(
-        nc, kind="corrective", description="补打并复核", owner=director, due_date=timezone.localdate(), by=director
+        nc,
+        kind="corrective",
+        description="补打并复核",
+        owner=director,
+        due_date=timezone.localdate(),
+        by=director,
     )
     nc.refresh_from_db()
     assert nc.status == "action_planned"
