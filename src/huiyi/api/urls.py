@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from huiyi.accounts.api import OrgUnitViewSet, UserViewSet
+from huiyi.clients.api import ClientViewSet
+from huiyi.projects.api import ProjectViewSet
 
 from .views import MeView, ObtainTokenView
 
@@ -11,6 +13,8 @@ app_name = "api"
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("clients", ClientViewSet, basename="client")
+router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -93,7 +93,7 @@ CLIENTS = [
         "东方新能源汽车有限公司",
         "Orient New Energy Vehicles Co., Ltd.",
         "enterprise",
-        "91320500MA1M9XYZ0L",
+        "91320500MA1M9XY20L",
         "苏州工业园区星湖街 328 号",
         ("罗斌", "市场部经理", "13800000005", "luo.bin@orient-nev.example"),
     ),

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from huiyi.accounts.models import OrgMembership
+from huiyi.accounts.models import OrgMembership, OrgUnit
 
 from .models import MeetingProject, Phase
 
@@ -46,3 +46,22 @@ def projects_by_phase(user, *, in_scope_only: bool = True) -> list[dict]:
 
 def project_list(user) -> QuerySet[MeetingProject]:
     return visible_projects(user).select_related("client", "org_unit", "meeting_type")
+
+
+def units_for_new_projects(user) -> QuerySet[OrgUnit]:
+    """Units a user may organise a new project in: the units (and sub-units) of their memberships."""
+    if user.is_superuser:
+        return OrgUnit.objects.filter(is_active=True)
+    paths = list(OrgMembership.objects.filter(user=user).values_list("org_unit__path", flat=True).distinct())
+    if not paths:
+        return OrgUnit.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(condition, is_active=True)
+
+
+def clients_for_new_projects(user):
+    from huiyi.clients.queries import visible_clients
+
+    return visible_clients(user)

@@ -18,7 +18,9 @@ def is_project_member(user, project):
 
 
 rules.add_perm("projects.view_meetingproject", rules.is_superuser | sees_project)
+# Changing a project: a role that may change projects, over a project the user sees (as a member, or through
+# a role over its unit such as the project director's).
 rules.add_perm(
     "projects.change_meetingproject",
-    rules.is_superuser | (is_project_member & role_grants("projects.change_meetingproject")),
+    rules.is_superuser | (sees_project & role_grants("projects.change_meetingproject")),
 )

@@ -1,6 +1,7 @@
 """State changes of meeting projects: one function per business action, in a transaction."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from huiyi.rulebook import services as rulebook
 
@@ -20,15 +21,53 @@ MEETING_TYPES = [
 ]
 
 
-@transaction.atomic
+CODE_PREFIX = "HY"
+CODE_ATTEMPTS = 5
+
+
+def next_project_code(year: int | None = None) -> str:
+    """HY-<year>-<n>, one more than the highest number used this year."""
+    year = year or timezone.localdate().year
+    prefix = f"{CODE_PREFIX}-{year}-"
+    numbers = [
+        int(code.removeprefix(prefix))
+        for code in MeetingProject.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if code.removeprefix(prefix).isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
 def create_project(*, created_by=None, members: list[tuple] = (), **fields) -> MeetingProject:
-    """Create a meeting project after validating it (end after start, known type, …)."""
-    fields.setdefault("rulebook_version", rulebook.active_version())
-    project = MeetingProject(created_by=created_by, **fields)
+    """Create a meeting project after validating it (end after start, known type, …).
+
+    The project pins the rulebook version active now; without a code it gets the next HY-<year>-<n>, retried
+    when a concurrent creation took the same number (the unique constraint decides).
+    """
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                values = dict(fields)
+                values.setdefault("code", next_project_code())
+                values.setdefault("rulebook_version", rulebook.active_version())
+                project = MeetingProject(created_by=created_by, **values)
+                project.full_clean()
+                project.save()
+                for user, role in members:
+                    add_member(project, user, role)
+                return project
+        except IntegrityError:
+            if "code" in fields or attempt == CODE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def update_project(project: MeetingProject, **changes) -> MeetingProject:
+    """Change a project's basic information; validated like creation, audited by the trail."""
+    for field, value in changes.items():
+        setattr(project, field, value)
     project.full_clean()
     project.save()
-    for user, role in members:
-        add_member(project, user, role)
     return project
 
 

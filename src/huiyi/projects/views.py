@@ -1,11 +1,14 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from . import queries
+from . import queries, services
+from .forms import ProjectForm
 from .models import MeetingProject, Phase
 
 
@@ -54,3 +57,29 @@ def project_detail(request, pk: int):
             "content_type_id": ContentType.objects.get_for_model(MeetingProject).pk,
         },
     )
+
+
+@login_required
+@permission_required("projects.add_meetingproject", raise_exception=True)
+def project_create(request):
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        role = request.user.memberships.filter(role__permissions__codename="add_meetingproject").first()
+        members = [(request.user, role.role)] if role else []
+        project = services.create_project(created_by=request.user, members=members, **form.cleaned_data)
+        messages.success(request, _("Meeting project %(code)s created.") % {"code": project.code})
+        return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": None})
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = get_object_or_404(MeetingProject, pk=pk)
+    if not request.user.has_perm("projects.change_meetingproject", project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_project(project, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": project})

@@ -1,0 +1,124 @@
+"""Meeting projects over the API: list, read, create and change basic information."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from huiyi.accounts.models import OrgUnit
+from huiyi.clients.models import Client
+
+from . import queries, services
+from .models import MeetingProject, MeetingType
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all())
+    type = serializers.SlugRelatedField(
+        source="meeting_type", slug_field="key", queryset=MeetingType.objects.filter(is_active=True)
+    )
+    org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all(), required=False)
+    rulebook_version = serializers.IntegerField(source="rulebook_version.number", read_only=True)
+    phase_name = serializers.CharField(source="get_phase_display", read_only=True)
+
+    class Meta:
+        model = MeetingProject
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "client",
+            "type",
+            "org_unit",
+            "phase",
+            "phase_name",
+            "start",
+            "end",
+            "venue_name",
+            "address",
+            "venue_type",
+            "expected_attendees",
+            "out_of_scope",
+            "rulebook_version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["code", "phase", "created_at", "updated_at"]
+        extra_kwargs = {"expected_attendees": {"min_value": 1}}
+
+    def validate_client(self, client):
+        if not queries.clients_for_new_projects(self.context["request"].user).filter(pk=client.pk).exists():
+            raise serializers.ValidationError(_("Unknown client."))
+        return client
+
+    def validate_org_unit(self, unit):
+        if not queries.units_for_new_projects(self.context["request"].user).filter(pk=unit.pk).exists():
+            raise serializers.ValidationError(_("You cannot organise projects in this unit."))
+        return unit
+
+    def validate(self, data):
+        start = data.get("start", getattr(self.instance, "start", None))
+        end = data.get("end", getattr(self.instance, "end", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end": _("The meeting must end after it starts.")})
+        if self.instance is None and "org_unit" not in data:
+            user = self.context["request"].user
+            units = queries.units_for_new_projects(user)
+            default = units.filter(pk=user.org_unit_id).first() or units.first()
+            if default is None:
+                raise serializers.ValidationError({"org_unit": _("Name the organising unit.")})
+            data["org_unit"] = default
+        return data
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        membership = user.memberships.filter(role__permissions__codename="add_meetingproject").first()
+        members = [(user, membership.role)] if membership else []
+        return _django_errors_as_api(
+            lambda: services.create_project(created_by=user, members=members, **validated_data)
+        )
+
+    def update(self, instance, validated_data):
+        return _django_errors_as_api(lambda: services.update_project(instance, **validated_data))
+
+
+def _django_errors_as_api(action):
+    try:
+        return action()
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.message_dict) from error
+
+
+class ProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Meeting projects the caller may see.
+
+    Creating needs the role permission; changing needs it on the project.
+    """
+
+    serializer_class = ProjectSerializer
+    filterset_fields = ["phase", "org_unit", "client", "meeting_type"]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            queries.project_list(self.request.user)
+            .select_related("rulebook_version")
+            .order_by("-start", "pk")
+        )
+
+    def perform_create(self, serializer):
+        if not self.request.user.has_perm("projects.add_meetingproject"):
+            raise PermissionDenied(_("Your roles do not allow creating meeting projects."))
+        serializer.save()
+
+    def perform_update(self, serializer):
+        if not self.request.user.has_perm("projects.change_meetingproject", serializer.instance):
+            raise PermissionDenied(_("Your roles do not allow changing this project."))
+        serializer.save()
