@@ -85,6 +85,12 @@ SOURCE_HINTS: Mapping[str, dict[str, str]] = {
     "guidance": _t("来自行业指引", "From industry guidance"),
 }
 
+FIELD_LABELS: Mapping[str, dict[str, str]] = {
+    "value": _t("数值", "value"),
+    "name": _t("名称", "name"),
+    "description": _t("说明", "description"),
+}
+
 CLOCK_LABELS: Mapping[str, dict[str, str]] = {
     "calendar": _t("自然时间", "calendar time"),
     "working_days": _t("工作日", "working days"),
@@ -184,6 +190,11 @@ def source_label(source: str, language: str | None = None) -> str:
 
 def source_hint(source: str, language: str | None = None) -> str:
     return text(SOURCE_HINTS.get(source), language)
+
+
+def field_label(field: str | None, language: str | None = None) -> str:
+    """A rule field's name for people (``value`` → ``数值``); other keys as they are."""
+    return text(FIELD_LABELS.get(field or "value"), language) or str(field)
 
 
 def clock_label(clock: str | None, language: str | None = None) -> str:

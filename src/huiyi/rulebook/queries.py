@@ -108,6 +108,7 @@ class RequirementGroup:
     title: str
     rows: list[RuleRow]
     also: list[RuleRow]  # rules of other requirements that also serve this one (see_also)
+    formulas: list[tuple[str, str]] = field(default_factory=list)  # (name, expression) of the requirement
 
 
 @dataclass
@@ -137,6 +138,10 @@ def by_chapter(
         primary.setdefault(rule.req, []).append(rows[rule.id])
         for other in rule.see_also:
             secondary.setdefault(other, []).append(rows[rule.id])
+    formulas: dict[str, list[tuple[str, str]]] = {}
+    for formula in rulebook.formulas.values():
+        entry = (display.text(formula.name, language), formula.expression)
+        formulas.setdefault(formula.req, []).append(entry)
     chapters: list[Chapter] = []
     for code, (name, clause) in CHAPTERS.items():
         reqs = sorted(req for req in REQUIREMENTS if chapter_of(req) == code)
@@ -151,6 +156,7 @@ def by_chapter(
                         title=gettext(REQUIREMENTS[req]),
                         rows=primary.get(req, []),
                         also=secondary.get(req, []),
+                        formulas=formulas.get(req, []),
                     )
                     for req in reqs
                 ],

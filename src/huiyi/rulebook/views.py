@@ -250,6 +250,7 @@ def version_diff(request):
             {
                 "change": change,
                 "name": display.text(change.rule.name) if change.rule else change.rule_id,
+                "field": display.field_label(change.field),
                 "old": old,
                 "new": new,
             }
