@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from huiyi.accounts import services as accounts
 from huiyi.accounts.models import Role, User
-from huiyi.clients.models import Client, Contact
+from huiyi.clients import services as client_services
 from huiyi.projects import services as projects
 from huiyi.projects.models import MeetingProject, MeetingType, Phase
 
@@ -165,7 +165,7 @@ def build_demo(password: str | None = None) -> DemoResult:
 
     clients = []
     for zh, en, kind, code, address, contact in CLIENTS:
-        client = Client.objects.create(
+        client = client_services.create_client(
             name=zh,
             name_en=en,
             kind=kind,
@@ -175,8 +175,8 @@ def build_demo(password: str | None = None) -> DemoResult:
             created_by=admin,
         )
         name, title, phone, email = contact
-        Contact.objects.create(
-            client=client, name=name, title=title, phone=phone, email=email, is_primary=True, created_by=admin
+        client_services.add_contact(
+            client, name=name, title=title, phone=phone, email=email, is_primary=True, created_by=admin
         )
         clients.append(client)
 
