@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export PYTHONDONTWRITEBYTECODE := 1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit e2e deps frontend messages static chromium clean help
+.PHONY: run test lint deps frontend messages static chromium pdf-font clean help
 
 help:
 	@echo "make run   - install, migrate, load the demo and serve on http://127.0.0.1:$${HUIYI_PORT:-8000}"
@@ -15,7 +15,7 @@ help:
 # `make run` serves plain HTTP on this machine, so cookies may not require HTTPS here (HUIYI_HTTPS=0);
 # a production deployment behind TLS leaves HUIYI_HTTPS unset (secure by default).
 run: export HUIYI_HTTPS ?= 0
-run: deps frontend messages static
+run: deps frontend messages static pdf-font
 	$(BIN)/huiyi migrate --no-input -v 0
 	$(BIN)/huiyi demo --quiet-if-present
 	@echo "Open http://$${HUIYI_HOST:-127.0.0.1}:$${HUIYI_PORT:-8000}/ and sign in with the demo account above."
@@ -51,10 +51,17 @@ static: deps frontend
 	$(BIN)/huiyi collectstatic --no-input -v 0
 
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "Chromium is missing: install Debian's 'chromium' and 'fonts-noto-cjk' (as root)."; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-noto-cjk fonts-wqy-zenhei >/dev/null; \
+	  else echo "Install Debian's chromium, fonts-noto-cjk and fonts-wqy-zenhei (as root)."; exit 1; fi; \
+	fi
+
+# A CJK TrueType font makes PDFs searchable; without it (not root) PDFs use a built-in CID font.
+pdf-font:
+	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null || true; \
 	fi
 
 clean:

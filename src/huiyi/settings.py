@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "huiyi.calendar",
     "huiyi.rulebook",
     "huiyi.quality",
+    "huiyi.reports",
     "huiyi.api",
 ]
 
@@ -308,3 +309,5 @@ LOGGING = {
 # --- Huiyi ------------------------------------------------------------------------------------------
 HUIYI_ORGANISATION_NAME = os.environ.get("HUIYI_ORGANISATION_NAME", "")
 HUIYI_VERSION = "0.1.0"
+# Lifetime of links sent to people without accounts (clients confirming, attendees answering).
+HUIYI_LINK_DAYS = int(os.environ.get("HUIYI_LINK_DAYS", "14"))

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "huiyi.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .audit import register
+        from .models import AccessLink
+
+        register(AccessLink, exclude_fields=["token_hash"])
