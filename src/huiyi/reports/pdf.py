@@ -128,7 +128,7 @@ class PdfDocument:
             widths = [w or (available - fixed) / len(free) for w in widths]
         table = Table(data, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
         style = [
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#cccccc")),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#cccccc")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("FONTNAME", (0, 0), (-1, -1), body_font()),
         ]
