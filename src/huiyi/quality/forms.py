@@ -91,7 +91,7 @@ class RootCauseForm(forms.Form):
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CorrectiveAction.Kind.choices, initial="corrective")
     description = forms.CharField(
-        label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+        label=_("Action to take"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due_date = forms.DateField(

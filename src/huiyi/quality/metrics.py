@@ -52,6 +52,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from . import formulas
 from .models import ManualMeasurement
@@ -71,6 +72,8 @@ __all__ = [
 
 SOURCE_COMPUTED = "computed"
 SOURCE_MANUAL = "manual"
+#: Shown as evidence of the budget deviation (translated when displayed).
+BUDGET_FORMULA = gettext_noop("|planned − budget| / budget")
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,7 @@ def budget_deviation(project, rulebook) -> Measurement | NotMeasurable:
         **measured.evidence,
         "planned": str(planned),
         "budget": str(budget),
-        "formula": "|planned − budget| / budget",
+        "formula": BUDGET_FORMULA,
     }
     return Measurement(
         value=value, evidence=evidence, source=SOURCE_MANUAL, author=row.author, measured_at=row.measured_at

@@ -105,11 +105,15 @@ def _pass_ratio(results) -> tuple[int, int, Decimal | None]:
     return passed, len(measured), value
 
 
-def _metric_score(key: str, label, metric_key: str, project, rulebook, req: str) -> Score:
+def _metric_score(
+    key: str, label, metric_key: str, project, rulebook, req: str, *, comes_from: str, formula: str
+) -> Score:
     outcome = metrics.measure(metric_key, project, rulebook)
-    formula = f"{label} = {metric_key}"
     if isinstance(outcome, metrics.NotMeasurable):
-        return Score(key, label, None, formula, reason=str(outcome.reason), req=req)
+        reason = str(outcome.reason)
+        if not metrics.is_registered(metric_key):
+            reason = _("%(source)s: no record yet.") % {"source": comes_from}
+        return Score(key, label, None, formula, inputs=[(_("metric"), metric_key)], reason=reason, req=req)
     try:
         value = formulas.ratio(outcome.value, 1, part_name=metric_key)
     except formulas.FormulaError as error:
@@ -204,8 +208,19 @@ def project_scores(project, *, results: dict | None = None, rulebook: Rulebook |
         project,
         rulebook,
         "REQ-GEN-04",
+        comes_from=_("Measured from client satisfaction surveys"),
+        formula="S = " + _("satisfied clients / all clients"),
     )
-    e = _metric_score("E", gettext_lazy("E — on-time rate"), ON_TIME_METRIC, project, rulebook, "REQ-GEN-04")
+    e = _metric_score(
+        "E",
+        gettext_lazy("E — on-time rate"),
+        ON_TIME_METRIC,
+        project,
+        rulebook,
+        "REQ-GEN-04",
+        comes_from=_("Measured from the services' completion records"),
+        formula="E = " + _("services completed on time / all services"),
+    )
 
     # Q = S × E × P
     q_formula = _expression(rulebook, "service_quality_q", "Q = S × E × P").split(";")[0]

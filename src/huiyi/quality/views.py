@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -53,12 +55,15 @@ def _evidence_rows(result: ControlPointResult | None) -> list[tuple[str, str]]:
         if key == "source":
             value = SOURCE_LABELS.get(value, lambda v=value: v)()
         elif key == "measured_at":
-            try:
-                from datetime import datetime
-
+            with contextlib.suppress(TypeError, ValueError):
                 value = timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
-            except (TypeError, ValueError):
-                pass
+        elif key == "formula":
+            value = _(value)
+        elif key in ("planned", "budget"):
+            with contextlib.suppress(ArithmeticError):
+                value = f"{Decimal(value):,.2f}"
+        elif key == "manual_measurement":
+            value = f"#{value}"
         label = EVIDENCE_LABELS.get(key)
         rows.append((label() if label else key, str(value)))
     return rows
@@ -215,7 +220,7 @@ def measure(request, pk: int, rule_id: str):
             return redirect(reverse("quality:scorecard", args=[project.pk]) + f"#{_dom(rule.id)}")
     _mark_invalid(form)
     context = _scorecard_context(request, project, bound={rule.id: form})
-    return render(request, "quality/scorecard.html", context, status=400)
+    return render(request, "quality/scorecard.html", context)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -333,9 +338,7 @@ def nonconformance_step(request, pk: int, step: str):
     _mark_invalid(form)
     bound[step] = form
     nc.refresh_from_db()
-    return render(
-        request, "quality/nonconformance_detail.html", _nc_context(request, nc, **bound), status=400
-    )
+    return render(request, "quality/nonconformance_detail.html", _nc_context(request, nc, **bound))
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -399,5 +402,4 @@ def check(request):
             "checked": results is not None,
             "error": error,
         },
-        status=400 if error else 200,
     )
