@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "huiyi.accounts",
     "huiyi.clients",
     "huiyi.projects",
+    "huiyi.projects.intake",
+    "huiyi.projects.planning",
+    "huiyi.projects.preparation",
+    "huiyi.contracts",
+    "huiyi.resources",
     "huiyi.calendar",
     "huiyi.rulebook",
     "huiyi.quality",
@@ -309,5 +314,7 @@ LOGGING = {
 # --- Huiyi ------------------------------------------------------------------------------------------
 HUIYI_ORGANISATION_NAME = os.environ.get("HUIYI_ORGANISATION_NAME", "")
 HUIYI_VERSION = "0.1.0"
+# The address people reach Huiyi at, for links in e-mails.
+HUIYI_BASE_URL = os.environ.get("HUIYI_BASE_URL", "http://127.0.0.1:8000")
 # Lifetime of links sent to people without accounts (clients confirming, attendees answering).
 HUIYI_LINK_DAYS = int(os.environ.get("HUIYI_LINK_DAYS", "14"))

@@ -24,5 +24,10 @@ urlpatterns = [
     path("", include("huiyi.calendar.urls")),
     path("rulebook/", include("huiyi.rulebook.api_urls")),
     path("", include("huiyi.quality.api_urls")),
+    path("", include("huiyi.projects.intake.api_urls")),
+    path("", include("huiyi.projects.planning.api_urls")),
+    path("", include("huiyi.projects.preparation.api_urls")),
+    path("", include("huiyi.contracts.api_urls")),
+    path("", include("huiyi.resources.api_urls")),
     path("", include(router.urls)),
 ]

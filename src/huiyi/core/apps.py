@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .audit import register
-        from .models import AccessLink
+        from .models import AccessLink, Notification
 
         register(AccessLink, exclude_fields=["token_hash"])
+        register(Notification)

@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.utils import DatabaseError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from . import notifications as notices
 from . import queries
 from .forms import AuditSearchForm
 from .glossary import glossary as glossary_terms
@@ -92,3 +93,12 @@ def error_500(request):
         message = _("Something went wrong on our side. It has been logged; please try again.")
         return JsonResponse({"error": {"code": "server_error", "message": message, "fields": {}}}, status=500)
     return render(request, "500.html", status=500)
+
+
+@login_required
+def notification_list(request):
+    if request.method == "POST":
+        notices.mark_read(request.user)
+        return redirect("core:notifications")
+    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
