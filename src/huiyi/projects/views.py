@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from . import queries, services
+from .sections import sections
 from .forms import ProjectForm
 from .models import MeetingProject, Phase
 
@@ -55,6 +56,8 @@ def project_detail(request, pk: int):
             "members": members,
             "phases": Phase.choices,
             "content_type_id": ContentType.objects.get_for_model(MeetingProject).pk,
+            "sections": sections(),
+            "can_edit": request.user.has_perm("projects.change_meetingproject", project),
         },
     )
 
