@@ -43,7 +43,7 @@ MEASUREMENTS: dict[str, list[tuple[str, str, str, str]]] = {
     ],
     "P2": [
         ("booking_confirmations_complete", "1", "project_execution", "场地、酒店、车辆确认函齐全"),
-        ("booking_error_rate", "0.01", "project_execution", "核对 100 项,1 项房型有误已更正"),
+        ("booking_error_rate", "0.01", "project_execution", "核对 100 项，1 项房型有误已更正"),
         ("design_client_approval_rate", "0.96", "visual_design", "设计稿 24/25 项一次确认"),
         ("materials_satisfaction_rate", "0.92", "visual_design", "成品验收问卷"),
         ("materials_on_time_rate", "0.99", "visual_design", "物料交付记录"),
@@ -106,13 +106,13 @@ def build(projects: list[MeetingProject], people: dict) -> list[Nonconformance]:
     if failing is not None:
         for nc in Nonconformance.objects.filter(project=failing).exclude(status=Nonconformance.Status.CLOSED):
             services.set_root_cause(
-                nc, "场地报价上调后未同步调整方案,茶歇与搭建标准高于客户预算。", by=director
+                nc, "场地报价上调后未同步调整方案，茶歇与搭建标准高于客户预算。", by=director
             )
             due = timezone.localdate(nc.due_at) if nc.due_at else timezone.localdate() + timedelta(days=7)
             services.plan_action(
                 nc,
                 kind="corrective",
-                description="与场地重新议价并调整茶歇、搭建标准,修订方案预算后提交客户确认。",
+                description="与场地重新议价并调整茶歇、搭建标准，修订方案预算后提交客户确认。",
                 owner=director,
                 due_date=due,
                 by=director,
