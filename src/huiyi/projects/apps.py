@@ -12,11 +12,12 @@ class ProjectsConfig(AppConfig):
 
         from huiyi.core.audit import register
 
-        from .models import MeetingProject, MeetingType, ProjectMember
+        from .models import MeetingProject, MeetingType, PhaseClosure, ProjectMember
 
         register(MeetingType)
         register(MeetingProject)
         register(ProjectMember)
+        register(PhaseClosure)
         post_migrate.connect(_ensure_meeting_types, sender=self)
 
 

@@ -4,10 +4,23 @@ from django.utils.translation import gettext_lazy as _
 from huiyi.clients.models import Client
 
 from . import queries
-from .models import MeetingProject, MeetingType
+from .models import GreenMeasure, MeetingProject, MeetingType, ServiceGrade
 
 
 class ProjectForm(forms.ModelForm):
+    service_grades = forms.MultipleChoiceField(
+        label=_("Service grades bought"),
+        choices=ServiceGrade.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    green_measures = forms.MultipleChoiceField(
+        label=_("Green measures applied"),
+        choices=GreenMeasure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     """Basic meeting information (REQ-INT-03) and classification (REQ-GEN-01/02)."""
 
     class Meta:
@@ -25,6 +38,8 @@ class ProjectForm(forms.ModelForm):
             "venue_type",
             "expected_attendees",
             "out_of_scope",
+            "service_grades",
+            "green_measures",
         ]
         widgets = {
             "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -41,6 +56,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["expected_attendees"].widget.attrs["min"] = 1
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+                continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
         self.fields["org_unit"].label_from_instance = lambda unit: "— " * unit.depth + str(unit)

@@ -38,6 +38,25 @@ class Phase(models.IntegerChoices):
     IMPROVEMENT = 5, _("Improvement & optimisation")
 
 
+class ServiceGrade(models.TextChoices):
+    """§4.1: the service grades a client buys (REQ-QLT-05)."""
+
+    PLANNING = "planning", _("Grade 1 · planning")
+    EXECUTION = "execution", _("Grade 2 · execution")
+    SUMMARY = "summary", _("Grade 3 · summary")
+
+
+class GreenMeasure(models.TextChoices):
+    """§1.4(5) green meetings (REQ-GEN-05): measures applied, reported per period."""
+
+    PAPERLESS = "paperless", _("Paperless materials and sign-in")
+    ENERGY_SAVING = "energy_saving", _("Energy-saving devices")
+    ECO_MATERIALS = "eco_materials", _("Environmentally friendly materials")
+    WASTE_REDUCTION = "waste_reduction", _("Waste reduction and recycling")
+    PUBLIC_TRANSPORT = "public_transport", _("Public transport / shared shuttles")
+    ONLINE_PARTICIPATION = "online_participation", _("Online participation offered")
+
+
 class MeetingProject(AuthoredModel):
     class VenueType(models.TextChoices):
         INDOOR = "indoor", _("Indoor")
@@ -76,6 +95,8 @@ class MeetingProject(AuthoredModel):
         _("out of scope because"), max_length=20, choices=OutOfScope.choices, blank=True
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    service_grades = models.JSONField(_("service grades bought"), default=list, blank=True)
+    green_measures = models.JSONField(_("green measures applied"), default=list, blank=True)
     rulebook_version = models.ForeignKey(
         "rulebook.RulebookVersion",
         verbose_name=_("rulebook version"),
@@ -127,3 +148,23 @@ class ProjectMember(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} · {self.role}"
+
+
+class PhaseClosure(models.Model):
+    """A closed phase (REQ-QLT-01): outputs and control points checked, or overridden with a reason."""
+
+    project = models.ForeignKey(MeetingProject, on_delete=models.CASCADE, related_name="phase_closures")
+    phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices)
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    override_reason = models.TextField(_("override reason"), blank=True)
+    missing = models.JSONField(_("missing at closing"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("phase closure")
+        verbose_name_plural = _("phase closures")
+        ordering = ["project", "phase"]
+        constraints = [models.UniqueConstraint(fields=["project", "phase"], name="phase_closed_once")]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_phase_display()}"

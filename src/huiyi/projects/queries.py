@@ -1,6 +1,7 @@
 """Reads of meeting projects, always filtered to what the user may see (deny by default)."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from huiyi.accounts.models import OrgMembership, OrgUnit
 
@@ -65,3 +66,31 @@ def clients_for_new_projects(user):
     from huiyi.clients.queries import visible_clients
 
     return visible_clients(user)
+
+
+def green_measures_by_quarter(user) -> list[dict]:
+    """Per quarter of the meeting's start: in-scope projects, and how many applied each green measure."""
+    from .models import GreenMeasure
+
+    rows: dict[tuple[int, int], dict] = {}
+    projects = visible_projects(user).filter(out_of_scope="").values_list("start", "green_measures")
+    for start, measures in projects:
+        local = timezone.localtime(start)
+        key = (local.year, (local.month - 1) // 3 + 1)
+        row = rows.setdefault(
+            key,
+            {
+                "year": key[0],
+                "quarter": key[1],
+                "projects": 0,
+                "counts": dict.fromkeys(GreenMeasure.values, 0),
+            },
+        )
+        row["projects"] += 1
+        for measure in measures or []:
+            if measure in row["counts"]:
+                row["counts"][measure] += 1
+    ordered = [rows[key] for key in sorted(rows, reverse=True)]
+    for row in ordered:
+        row["cells"] = [row["counts"][value] for value in GreenMeasure.values]
+    return ordered

@@ -1,11 +1,14 @@
 """State changes of meeting projects: one function per business action, in a transaction."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from huiyi.core.audit import record_event
 from huiyi.rulebook import services as rulebook
 
-from .models import MeetingProject, MeetingType, ProjectMember
+from .models import MeetingProject, MeetingType, Phase, PhaseClosure, ProjectMember
 
 # REQ-GEN-01 (§1.2): the meeting types the specification names; an administrator may edit the list.
 MEETING_TYPES = [
@@ -83,3 +86,49 @@ def ensure_default_meeting_types() -> None:
         MeetingType.objects.get_or_create(
             key=key, defaults={"name": {"zh-hans": zh, "en": en}, "position": position}
         )
+
+
+class PhaseNotReady(ValidationError):
+    pass
+
+
+@transaction.atomic
+def close_phase(project: MeetingProject, *, by, override_reason: str = "") -> PhaseClosure:
+    """Close the project's current phase and move to the next (REQ-QLT-01).
+
+    A phase closes only when its outputs exist and its control points are evaluated; otherwise the project
+    director may override with a reason (audited with what was missing).
+    """
+    from .phases import readiness
+
+    project = MeetingProject.objects.select_for_update().get(pk=project.pk)
+    if project.closed_at:
+        raise ValidationError(_("This project is closed."))
+    state = readiness(project)
+    override_reason = override_reason.strip()
+    if not state.ready:
+        if not override_reason:
+            raise PhaseNotReady(
+                _("The phase cannot close yet: outputs are missing or control points are not evaluated.")
+            )
+        if not (
+            by.is_superuser
+            or project.members.filter(user=by, role__key="project_director").exists()
+            or by.memberships.filter(role__key="project_director", role__sees_unit_projects=True).exists()
+        ):
+            raise PermissionDenied(_("Only the project director may close a phase that is not ready."))
+    closure = PhaseClosure.objects.create(
+        project=project,
+        phase=project.phase,
+        closed_by=by,
+        override_reason=override_reason,
+        missing=state.missing_summary() if not state.ready else {},
+    )
+    if project.phase < Phase.IMPROVEMENT:
+        project.phase += 1
+    else:
+        project.closed_at = timezone.now()
+    project.save(update_fields=["phase", "closed_at", "updated_at"])
+    if override_reason:
+        record_event(project, by, {"phase_override": [state.missing_summary(), override_reason]})
+    return closure

@@ -9,4 +9,6 @@ urlpatterns = [
     path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/close-phase/", views.phase_close, name="close_phase"),
+    path("green/", views.green_report, name="green"),
 ]

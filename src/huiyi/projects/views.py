@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import queries, services
-from .sections import sections
 from .forms import ProjectForm
-from .models import MeetingProject, Phase
+from .models import GreenMeasure, MeetingProject, Phase, ServiceGrade
+from .phases import readiness
+from .sections import sections
 
 
 @login_required
@@ -57,6 +59,13 @@ def project_detail(request, pk: int):
             "phases": Phase.choices,
             "content_type_id": ContentType.objects.get_for_model(MeetingProject).pk,
             "sections": sections(),
+            "readiness": readiness(project) if not project.closed_at else None,
+            "service_grades": [
+                ServiceGrade(g).label for g in project.service_grades if g in ServiceGrade.values
+            ],
+            "green_measures": [
+                GreenMeasure(g).label for g in project.green_measures if g in GreenMeasure.values
+            ],
             "can_edit": request.user.has_perm("projects.change_meetingproject", project),
         },
     )
@@ -86,3 +95,27 @@ def project_edit(request, pk: int):
         messages.success(request, _("Saved."))
         return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_POST
+def phase_close(request, pk: int):
+    project = get_object_or_404(MeetingProject, pk=pk)
+    if not request.user.has_perm("projects.change_meetingproject", project):
+        raise PermissionDenied
+    try:
+        closure = services.close_phase(
+            project, by=request.user, override_reason=request.POST.get("override_reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Phase %(phase)s closed.") % {"phase": closure.get_phase_display()})
+    return redirect("projects:detail", pk=project.pk)
+
+
+@login_required
+def green_report(request):
+    """REQ-GEN-05: green measures applied, per quarter, over the projects the user may see."""
+    rows = queries.green_measures_by_quarter(request.user)
+    return render(request, "projects/green.html", {"rows": rows, "measures": GreenMeasure.choices})
