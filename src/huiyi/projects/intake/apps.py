@@ -6,3 +6,17 @@ class Config(AppConfig):
     name = "huiyi.projects.intake"
     label = "intake"
     verbose_name = _("Intake and requirements")
+
+    def ready(self):
+        from huiyi.core import audit
+
+        from . import models
+
+        for model in (
+            models.Inquiry,
+            models.KeyStep,
+            models.RequirementsRevision,
+            models.RequirementItem,
+            models.Discrepancy,
+        ):
+            audit.register(model)
