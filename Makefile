@@ -43,9 +43,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 messages: deps
-	$(BIN)/pybabel compile --use-fuzzy -d src/huiyi/locale -D django --statistics 2>&1 | tail -n 1
-	@if [ -f src/huiyi/locale/zh_Hans/LC_MESSAGES/djangojs.po ]; then \
-	  $(BIN)/pybabel compile -d src/huiyi/locale -D djangojs >/dev/null; fi
+	@for dir in $$(find src/huiyi -type d -name locale); do \
+	  $(BIN)/pybabel compile --use-fuzzy -d $$dir -D django >/dev/null || exit 1; done
 
 static: deps frontend
 	$(BIN)/huiyi collectstatic --no-input -v 0

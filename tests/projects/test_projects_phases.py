@@ -105,3 +105,16 @@ def test_REQ_QLT_05_REQ_GEN_05_grades_and_green_measures_are_recorded_and_report
     assert "Grade 1 · planning" in page and "Energy-saving devices" in page
     report = client.get(reverse("projects:green"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="green-table"' in report and "(100%)" in report and "(50%)" in report
+
+
+def test_timeline_lists_actions_phase_closures_and_results_in_order(client, make_project, director):
+    from huiyi.quality import services as quality
+
+    project = make_project(phase=1)
+    quality.record_measurement(project, "plan_creativity_score", 86, by=director)
+    quality.evaluate(project, "CCP-02", by=director)
+    close_phase(project, by=director, override_reason="客户已确认")
+    client.force_login(director)
+    page = client.get(reverse("projects:timeline", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="timeline"' in page
+    assert page.index("Phase closed") < page.index("CCP-02")  # newest first

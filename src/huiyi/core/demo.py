@@ -181,9 +181,18 @@ def build_demo(password: str | None = None) -> DemoResult:
         clients.append(client)
 
     _build_projects(units, people, clients, admin)
+    _extend(people)
     usernames = ["admin", *[p[0] for p in PEOPLE]]
     _write_credentials(password, usernames)
     return DemoResult(created=True, password=password, usernames=usernames)
+
+
+def _extend(people) -> None:
+    """Each capability adds its own records to the demo, through its own services."""
+    from huiyi.quality import demo as quality_demo
+
+    projects = list(MeetingProject.objects.order_by("code"))
+    quality_demo.build(projects, people)
 
 
 def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:

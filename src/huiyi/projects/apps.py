@@ -18,6 +18,8 @@ class ProjectsConfig(AppConfig):
         register(MeetingProject)
         register(ProjectMember)
         register(PhaseClosure)
+        from . import timeline_sources  # noqa: F401  (registers the timeline sources)
+
         post_migrate.connect(_ensure_meeting_types, sender=self)
 
 

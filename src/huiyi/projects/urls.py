@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/close-phase/", views.phase_close, name="close_phase"),
+    path("<int:pk>/timeline/", views.project_timeline, name="timeline"),
     path("green/", views.green_report, name="green"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import queries, services
+from . import queries, services, timeline
 from .forms import ProjectForm
 from .models import GreenMeasure, MeetingProject, Phase, ServiceGrade
 from .phases import readiness
@@ -119,3 +119,11 @@ def green_report(request):
     """REQ-GEN-05: green measures applied, per quarter, over the projects the user may see."""
     rows = queries.green_measures_by_quarter(request.user)
     return render(request, "projects/green.html", {"rows": rows, "measures": GreenMeasure.choices})
+
+
+@login_required
+def project_timeline(request, pk: int):
+    project = get_object_or_404(MeetingProject, pk=pk)
+    if not request.user.has_perm("projects.view_meetingproject", project):
+        raise PermissionDenied
+    return render(request, "projects/timeline.html", {"project": project, "events": timeline.events(project)})
