@@ -1,0 +1,337 @@
+"""Contracts over the API: thin serializers and viewsets that call the services."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from huiyi.projects.queries import visible_projects
+
+from . import queries, services
+from .models import Breach, ChangeRequest, Contract, PaymentLine, QualityStandard
+
+
+class PaymentLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PaymentLine
+        fields = ["name", "due_date", "amount"]
+
+
+class QualityStandardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualityStandard
+        fields = ["rule_id", "name", "target", "acceptance_point"]
+        read_only_fields = ["rule_id", "name", "target"]
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    payments = PaymentLineSerializer(many=True)
+    standards = QualityStandardSerializer(many=True, read_only=True)
+    acceptance_points = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        write_only=True,
+        required=False,
+        help_text=_("Acceptance point of each quality standard, in the order of `standards`."),
+    )
+    project = serializers.PrimaryKeyRelatedField(read_only=True)
+    client = serializers.PrimaryKeyRelatedField(read_only=True)
+    signed_by = serializers.StringRelatedField(read_only=True)
+    signed_copy_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "project",
+            "number",
+            "version",
+            "previous",
+            "status",
+            "title",
+            "client",
+            "client_representative",
+            "scope_preparation",
+            "scope_onsite",
+            "scope_in_meeting",
+            "scope_post_meeting",
+            "acceptance_basis",
+            "value",
+            "payments",
+            "standards",
+            "acceptance_points",
+            "amendment_note",
+            "signed_at",
+            "signed_by",
+            "signed_copy_url",
+            "signed_copy_name",
+            "signed_copy_sha256",
+            "signed_copy_size",
+            "signed_copy_mime",
+            "retention_until",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "version",
+            "previous",
+            "status",
+            "amendment_note",
+            "signed_at",
+            "signed_copy_name",
+            "signed_copy_sha256",
+            "signed_copy_size",
+            "signed_copy_mime",
+            "retention_until",
+        ]
+        extra_kwargs = {"number": {"required": False, "allow_blank": True}, "title": {"required": False}}
+
+    def get_signed_copy_url(self, contract) -> str | None:
+        if not contract.signed_copy:
+            return None
+        from django.urls import reverse
+
+        return self.context["request"].build_absolute_uri(
+            reverse("contracts:signed_copy", args=[contract.pk])
+        )
+
+    @staticmethod
+    def _standards(points, standards):
+        if points is None:
+            return None
+        if len(points) != len(standards):
+            raise serializers.ValidationError(
+                {"acceptance_points": _("Give one acceptance point per quality standard.")}
+            )
+        return [
+            {**standard, "acceptance_point": point} for standard, point in zip(standards, points, strict=True)
+        ]
+
+    def create(self, validated_data):
+        project = self.context["project"]
+        points = validated_data.pop("acceptance_points", None)
+        standards = self._standards(points, services.standards_from_rulebook(project)) if points else None
+        return services.create_contract(
+            project, by=self.context["request"].user, standards=standards, **validated_data
+        )
+
+    def update(self, instance, validated_data):
+        points = validated_data.pop("acceptance_points", None)
+        existing = list(instance.standards.values("rule_id", "name", "target", "acceptance_point"))
+        payments = validated_data.pop("payments", None)
+        return services.update_draft(
+            instance,
+            by=self.context["request"].user,
+            payments=[dict(p) for p in payments] if payments is not None else None,
+            standards=self._standards(points, existing),
+            **validated_data,
+        )
+
+
+class SignSerializer(serializers.Serializer):
+    signed_copy = serializers.FileField(required=False, help_text=_("The signed copy, if not uploaded yet."))
+    signed_at = serializers.DateTimeField(required=False)
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True)
+    affected_at = serializers.DateTimeField(required=False, allow_null=True)
+    resulting_version = serializers.PrimaryKeyRelatedField(read_only=True)
+    approved_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "code",
+            "contract",
+            "kind",
+            "description",
+            "affected_at",
+            "submitted_at",
+            "lead_hours",
+            "required_lead_hours",
+            "is_late",
+            "extension_days",
+            "extension_ratio",
+            "cost_coefficient",
+            "cost_impact",
+            "cost_from_formula",
+            "scope_stage",
+            "scope_text",
+            "status",
+            "approved_at",
+            "approved_by",
+            "client_confirmed_at",
+            "client_confirmed_name",
+            "client_channel",
+            "rejection_reason",
+            "resulting_version",
+        ]
+        read_only_fields = [
+            "contract",
+            "submitted_at",
+            "lead_hours",
+            "required_lead_hours",
+            "is_late",
+            "extension_ratio",
+            "cost_coefficient",
+            "cost_from_formula",
+            "status",
+            "approved_at",
+            "client_confirmed_at",
+            "client_confirmed_name",
+            "client_channel",
+            "rejection_reason",
+        ]
+        extra_kwargs = {"cost_impact": {"required": False, "allow_null": True}}
+
+    def create(self, validated_data):
+        return services.submit_change_request(
+            self.context["contract"], by=self.context["request"].user, **validated_data
+        )
+
+
+class BreachSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Breach
+        fields = [
+            "id",
+            "contract",
+            "breach_class",
+            "rule_id",
+            "description",
+            "occurred_at",
+            "responsibility",
+            "refund_ratio",
+            "remedy_amount",
+            "remedy_measures",
+            "remedy_deadline",
+            "remedy_status",
+            "remedy_completed_at",
+        ]
+        read_only_fields = ["contract", "rule_id", "remedy_status", "remedy_completed_at"]
+        extra_kwargs = {"remedy_amount": {"required": False, "allow_null": True}}
+
+    def create(self, validated_data):
+        return services.record_breach(
+            self.context["contract"], by=self.context["request"].user, **validated_data
+        )
+
+
+class ProjectContractViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """`/api/v1/projects/{project_id}/contracts/`: every version of the project's contract; POST drafts v1."""
+
+    serializer_class = ContractSerializer
+
+    def project(self):
+        if not hasattr(self, "_project"):
+            self._project = get_object_or_404(
+                visible_projects(self.request.user), pk=self.kwargs["project_id"]
+            )
+        return self._project
+
+    def get_queryset(self):
+        return queries.contracts_of_projects(self.request.user, [self.project().pk]).order_by(
+            "number", "-version"
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "project_id" in self.kwargs:
+            context["project"] = self.project()
+        return context
+
+    def perform_create(self, serializer):
+        if not self.request.user.has_perm("contracts.change_contract", self.project()):
+            raise PermissionDenied(_("You may not draw up contracts for this project."))
+        serializer.save()
+
+
+class ContractViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """`/api/v1/contracts/{id}/`: one version; PATCH changes a draft; `sign/` signs it."""
+
+    serializer_class = ContractSerializer
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return queries.contracts_of_projects(self.request.user)
+
+    def perform_update(self, serializer):
+        if not self.request.user.has_perm("contracts.change_contract", serializer.instance):
+            raise PermissionDenied(_("You may not change this contract."))
+        serializer.save()
+
+    @extend_schema(request=SignSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        contract = self.get_object()
+        data = SignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data.get("signed_copy"):
+            contract = services.attach_signed_copy(
+                contract, data.validated_data["signed_copy"], by=request.user
+            )
+        contract = services.sign_contract(
+            contract, by=request.user, signed_at=data.validated_data.get("signed_at")
+        )
+        return Response(ContractSerializer(contract, context=self.get_serializer_context()).data)
+
+
+class _ContractChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    def contract(self) -> Contract:
+        if not hasattr(self, "_contract"):
+            self._contract = get_object_or_404(
+                queries.visible_contracts(self.request.user).select_related("project"),
+                pk=self.kwargs["contract_id"],
+            )
+        return self._contract
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "contract_id" in self.kwargs:
+            context["contract"] = self.contract()
+        return context
+
+
+class ChangeRequestViewSet(_ContractChildViewSet):
+    """`/api/v1/contracts/{contract_id}/change-requests/`: the project's change requests; POST submits one."""
+
+    serializer_class = ChangeRequestSerializer
+
+    def get_queryset(self):
+        return queries.project_change_requests(self.request.user, self.contract())
+
+    @extend_schema(request=None, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, contract_id=None, pk=None):
+        change = get_object_or_404(self.get_queryset(), pk=pk)
+        change = services.approve_change_request(change, by=request.user)
+        return Response(ChangeRequestSerializer(change, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=serializers.Serializer,
+        responses=ChangeRequestSerializer,
+        description=_("Body: {client_name}"),
+    )
+    @action(detail=True, methods=["post"], url_path="client-confirmation")
+    def client_confirmation(self, request, contract_id=None, pk=None):
+        change = get_object_or_404(self.get_queryset(), pk=pk)
+        change = services.record_client_confirmation(
+            change, by=request.user, client_name=str(request.data.get("client_name", ""))
+        )
+        return Response(ChangeRequestSerializer(change, context=self.get_serializer_context()).data)
+
+
+class BreachViewSet(_ContractChildViewSet):
+    """`/api/v1/contracts/{contract_id}/breaches/`: breaches of every version of the contract."""
+
+    serializer_class = BreachSerializer
+
+    def get_queryset(self):
+        return queries.breaches_of_project(self.contract().project)
+
+
+__all__ = ["ProjectContractViewSet", "ContractViewSet", "ChangeRequestViewSet", "BreachViewSet"]
