@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from . import queries, services
@@ -45,7 +46,15 @@ def year_view(request):
             "due_form": due_form,
             "deadline": deadline,
             "can_edit": request.user.has_perm("workcalendar.change_calendarday"),
-            "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+            "weekdays": [
+            pgettext("weekday, one letter", "Mon"),
+            pgettext("weekday, one letter", "Tue"),
+            pgettext("weekday, one letter", "Wed"),
+            pgettext("weekday, one letter", "Thu"),
+            pgettext("weekday, one letter", "Fri"),
+            pgettext("weekday, one letter", "Sat"),
+            pgettext("weekday, one letter", "Sun"),
+        ],
         },
     )
 

@@ -3,6 +3,7 @@
 from auditlog.models import LogEntry
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from huiyi.core.translation import localize
 
@@ -65,3 +66,21 @@ def _noise_labels(entry: LogEntry) -> set[str]:
             except Exception:  # noqa: S112 — the model simply lacks that field
                 continue
     return labels
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta as people say it: "2 days 10 hours", "45 minutes"."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if minutes or not parts:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return " ".join(parts)
