@@ -1,0 +1,110 @@
+"""CCP 5 (materials) and CCP 7 (staff training) measured from preparation records (REQ-PRE-02, REQ-PRE-05)."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from huiyi.quality import formulas
+from huiyi.quality.metrics import Measurement, NotMeasurable, metric
+
+from .models import HostEvaluation, MaterialItem, TrainingAttendance
+
+# -- CCP 7 -------------------------------------------------------------------------------------------------
+
+
+@metric("training_coverage")
+def training_coverage(project, rulebook):
+    """Project staff who attended at least one training session / project staff."""
+    staff = set(project.members.values_list("user_id", flat=True))
+    if not staff:
+        return NotMeasurable(_("The project has no staff yet."))
+    trained = set(
+        TrainingAttendance.objects.filter(session__project=project, attended=True, user_id__in=staff)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    return Measurement(
+        value=formulas.ratio(len(trained), len(staff), part_name="trained", whole_name="staff"),
+        evidence={"trained": len(trained), "staff": len(staff), "untrained": sorted(staff - trained)},
+    )
+
+
+@metric("training_assessment_pass_rate")
+def training_assessment_pass_rate(project, rulebook):
+    """Assessments at or above the session's pass mark (set by HR) / assessments taken."""
+    rows = list(
+        TrainingAttendance.objects.filter(
+            session__project=project, attended=True, score__isnull=False
+        ).values_list("score", "session__pass_mark")
+    )
+    if not rows:
+        return NotMeasurable(_("No training assessment has been scored yet."))
+    passed = sum(1 for score, mark in rows if score >= mark)
+    return Measurement(
+        value=formulas.ratio(passed, len(rows), part_name="passed", whole_name="assessed"),
+        evidence={"passed": passed, "assessed": len(rows)},
+    )
+
+
+@metric("host_evaluation_score")
+def host_evaluation_score(project, rulebook):
+    """The mean of the host/MC evaluations (0–100)."""
+    scores = list(HostEvaluation.objects.filter(project=project).values_list("score", flat=True))
+    if not scores:
+        return NotMeasurable(_("The host/MC has not been evaluated yet."))
+    mean = sum(scores, Decimal(0)) / len(scores)
+    return Measurement(value=mean.quantize(Decimal("0.01")), evidence={"evaluations": len(scores)})
+
+
+# -- CCP 5 -------------------------------------------------------------------------------------------------
+
+
+@metric("design_client_approval_rate")
+def design_client_approval_rate(project, rulebook):
+    """Designs the client approved / designs the client decided on."""
+    decisions = list(
+        MaterialItem.objects.filter(project=project)
+        .exclude(approval=MaterialItem.Approval.PENDING)
+        .values_list("approval", flat=True)
+    )
+    if not decisions:
+        return NotMeasurable(_("The client has not decided on any design yet."))
+    approved = decisions.count(MaterialItem.Approval.APPROVED)
+    return Measurement(
+        value=formulas.ratio(approved, len(decisions), part_name="approved", whole_name="decided"),
+        evidence={"approved": approved, "decided": len(decisions)},
+    )
+
+
+@metric("materials_satisfaction_rate")
+def materials_satisfaction_rate(project, rulebook):
+    """Delivered items rated satisfactory / delivered items rated."""
+    ratings = list(
+        MaterialItem.objects.filter(project=project)
+        .exclude(satisfaction="")
+        .values_list("satisfaction", flat=True)
+    )
+    if not ratings:
+        return NotMeasurable(_("No delivered item has been rated yet."))
+    satisfied = ratings.count(MaterialItem.Satisfaction.SATISFIED)
+    return Measurement(
+        value=formulas.satisfaction_rate(satisfied, len(ratings)),
+        evidence={"satisfied": satisfied, "rated": len(ratings)},
+    )
+
+
+@metric("materials_on_time_rate")
+def materials_on_time_rate(project, rulebook):
+    """Items delivered by their planned delivery / items delivered."""
+    rows = list(
+        MaterialItem.objects.filter(project=project, delivered_at__isnull=False).values_list(
+            "delivered_at", "planned_delivery"
+        )
+    )
+    if not rows:
+        return NotMeasurable(_("No material has been delivered yet."))
+    on_time = sum(1 for delivered, planned in rows if delivered <= planned)
+    return Measurement(
+        value=formulas.on_time_rate(on_time, len(rows)),
+        evidence={"on_time": on_time, "delivered": len(rows)},
+    )
