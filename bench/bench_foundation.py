@@ -9,25 +9,9 @@ client), so the figures are server time without the network.
 """
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-
-
-def measure(function, rounds: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+from common import database_label, report, setup_django
 
 
 def main() -> None:
@@ -36,24 +20,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="huiyi-bench-")
-    os.environ.setdefault("HUIYI_DATA_DIR", data_dir)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data_dir}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huiyi.settings")
-    os.environ["HUIYI_HTTPS"] = "0"
-    import django
+    setup_django()
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
 
     from bench.generate import populate
     from huiyi.accounts.models import User
@@ -62,9 +31,8 @@ def main() -> None:
 
     started = time.perf_counter()
     counts = populate(args.projects)
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(
-        f"# database: {engine}; {counts['projects']} projects, {counts['members']} team members "
+        f"# database: {database_label()}; {counts['projects']} projects, {counts['members']} team members "
         f"(generated in {time.perf_counter() - started:.1f} s); {args.rounds} rounds each"
     )
 
@@ -99,10 +67,8 @@ def main() -> None:
         ),
         ("load and validate the default rulebook", lambda: load_rulebook(DEFAULT_RULEBOOK_PATH), "ms"),
     ]
-    for name, function, unit in figures:
-        function()  # warm-up
-        median, p95 = measure(function, args.rounds)
-        print(f"{name:<52} median {median:8.2f} {unit}   p95 {p95:8.2f} {unit}")
+    for name, function, _unit in figures:
+        report(name, function, args.rounds, with_queries=not name.startswith(("due", "load")))
 
 
 if __name__ == "__main__":
