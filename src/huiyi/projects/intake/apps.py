@@ -8,9 +8,10 @@ class Config(AppConfig):
     verbose_name = _("Intake and requirements")
 
     def ready(self):
-        from huiyi.core import audit
+        from huiyi.core import audit, navigation
+        from huiyi.projects import sections
 
-        from . import models
+        from . import metrics, models, outputs, rules, timeline  # noqa: F401  (they register themselves)
 
         for model in (
             models.Inquiry,
@@ -18,5 +19,13 @@ class Config(AppConfig):
             models.RequirementsRevision,
             models.RequirementItem,
             models.Discrepancy,
+            models.ClientComment,
         ):
             audit.register(model)
+        sections.register(sections.Section("intake", "intake/_project_section.html", order=10))
+        navigation.register(
+            navigation.Module(
+                "intake", _("Inquiries"), "intake:inquiries", "telephone-inbound", "intake.view_inquiry"
+            ),
+            after="dashboard",
+        )

@@ -291,3 +291,26 @@ class Discrepancy(AuthoredModel):
 
     def __str__(self):
         return f"{self.revision} · {self.item}"
+
+
+class ClientComment(models.Model):
+    """What the client wrote through the confirmation link instead of confirming (REQ-INT-07)."""
+
+    revision = models.ForeignKey(
+        RequirementsRevision, verbose_name=_("revision"), on_delete=models.CASCADE, related_name="comments"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    address = models.CharField(_("from address"), max_length=64, blank=True)
+    link = models.ForeignKey(
+        "core.AccessLink", verbose_name=_("link"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("client comment")
+        verbose_name_plural = _("client comments")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.revision} · {self.name}"

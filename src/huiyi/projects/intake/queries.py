@@ -74,3 +74,65 @@ def overdue_key_steps(now) -> QuerySet[KeyStep]:
     return KeyStep.objects.filter(
         completed_at__isnull=True, due_at__lt=now, overdue_notified_at__isnull=True
     ).select_related("project")
+
+
+def rulebook_of_inquiry(inquiry):
+    from huiyi.rulebook.services import active_rulebook, rulebook_for
+
+    return rulebook_for(inquiry.project) if inquiry.project_id else active_rulebook()
+
+
+def contact_step_timings(inquiry, rulebook=None) -> list[dict]:
+    """Each initial-contact step with the time it took (from timestamps) against its rule (REQ-INT-01)."""
+    from huiyi.rulebook.display import format_value
+
+    from .clocks import CONTACT_STEP_RULES, rule_limit
+    from .services import CONTACT_STEPS, STEP_FIELDS
+
+    rulebook = rulebook or rulebook_of_inquiry(inquiry)
+    rows, previous = [], inquiry.received_at
+    for step in CONTACT_STEPS:
+        rule = rulebook.rule(CONTACT_STEP_RULES[step])
+        done_at = getattr(inquiry, STEP_FIELDS[step])
+        taken = (done_at - previous) if done_at and previous else None
+        rows.append(
+            {
+                "key": step,
+                "rule": rule,
+                "name": rule.name.as_dict(),
+                "limit": format_value(rule),
+                "done_at": done_at,
+                "taken": taken,
+                "minutes": None if taken is None else round(taken.total_seconds() / 60, 1),
+                "within": None if taken is None else taken <= rule_limit(rule),
+            }
+        )
+        previous = done_at
+    return rows
+
+
+def key_step_rows(project, now) -> list[dict]:
+    """The key-step clocks of a project with their state for the timeline (REQ-INT-02)."""
+    from huiyi.rulebook.display import format_value
+    from huiyi.rulebook.services import rulebook_for
+
+    from .clocks import KEY_STEP_RULES
+
+    rulebook = rulebook_for(project)
+    rows = []
+    for step in key_steps(project):
+        rule = rulebook.rule(KEY_STEP_RULES[step.key])
+        if step.completed_at:
+            state = "late" if step.completed_at > step.due_at else "done"
+        else:
+            state = "overdue" if now > step.due_at else "open"
+        rows.append(
+            {
+                "step": step,
+                "name": rule.name.as_dict(),
+                "limit": format_value(rule),
+                "state": state,
+                "remaining": step.due_at - now if state == "open" else None,
+            }
+        )
+    return rows
