@@ -154,3 +154,25 @@ def project_tasks(project) -> list:
     except ImportError:
         return []
     return list(preparation_tasks(project))
+
+
+LINK_PURPOSE = "planning.confirm"
+
+
+def live_links(version: PlanVersion):
+    """The client links of a version that are neither used nor withdrawn (expired ones included)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from huiyi.core.models import AccessLink
+
+    return AccessLink.objects.filter(
+        purpose=LINK_PURPOSE,
+        content_type=ContentType.objects.get_for_model(PlanVersion),
+        object_id=str(version.pk),
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+    ).order_by("-created_at", "-pk")
+
+
+def live_link(version: PlanVersion):
+    return live_links(version).first()

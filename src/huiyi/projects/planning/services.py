@@ -20,6 +20,7 @@ from huiyi.core import links
 from huiyi.core.audit import record_event
 from huiyi.core.notifications import notify
 
+from . import queries
 from .models import (
     AgendaItem,
     BudgetLine,
@@ -35,7 +36,7 @@ from .models import (
     SignedCopy,
 )
 
-LINK_PURPOSE = "planning.confirm"
+LINK_PURPOSE = queries.LINK_PURPOSE
 OPEN_STATUSES = (PlanStatus.DRAFT, PlanStatus.REVIEW)
 GOAL_FIELDS = (
     "goals",
@@ -361,18 +362,7 @@ def conclude_review(version: PlanVersion, *, by, outcome: str, note: str = "") -
 
 
 def _withdraw_links(version: PlanVersion) -> None:
-    from django.contrib.contenttypes.models import ContentType
-
-    from huiyi.core.models import AccessLink
-
-    live = AccessLink.objects.filter(
-        purpose=LINK_PURPOSE,
-        content_type=ContentType.objects.get_for_model(PlanVersion),
-        object_id=str(version.pk),
-        used_at__isnull=True,
-        revoked_at__isnull=True,
-    )
-    for link in live:
+    for link in queries.live_links(version):
         links.revoke(link)
 
 
