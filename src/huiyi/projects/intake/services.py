@@ -278,6 +278,9 @@ def save_requirements(
     """
     values, items = dict(values or {}), dict(items or {})
     if basic:
+        start, end = basic.get("start", project.start), basic.get("end", project.end)
+        if start and end and end <= start:
+            raise ValidationError({"end": _("The meeting must end after it starts.")})
         try:
             update_project(project, **{k: v for k, v in basic.items() if k in BASIC_FIELDS})
         except ValidationError as error:
