@@ -95,8 +95,12 @@ def test_training_metrics_REQ_PRE_02_CCP_07(team):
 def test_materials_metrics_and_link_approval_REQ_PRE_05_CCP_05(team):
     project, pm = team["project"], team["pm"]
     planned = timezone.now() - timedelta(days=1)
-    badge = services.create_material(project, name="胸牌", kind="badge", quantity=200, planned_delivery=planned)
-    banner = services.create_material(project, name="横幅", kind="banner", quantity=2, planned_delivery=planned)
+    badge = services.create_material(
+        project, name="胸牌", kind="badge", quantity=200, planned_delivery=planned
+    )
+    banner = services.create_material(
+        project, name="横幅", kind="banner", quantity=2, planned_delivery=planned
+    )
     _, token = services.issue_design_approval_link(badge, by=pm)
     services.decide_design_by_link(token, approved=True, client_name="张经理")
     with pytest.raises(links.LinkUsed):
@@ -145,3 +149,15 @@ def test_team_chart_output_requires_on_site_roles(team):
     from huiyi.projects.outputs import evidence_for
 
     assert evidence_for(team["project"], "team_responsibility_chart") is None
+
+
+def test_demo_builds_preparation_records(team):
+    from huiyi.projects.preparation import demo
+    from huiyi.projects.preparation.models import MaterialItem, TrainingAttendance
+
+    demo.build([team["project"]], {})
+    project = team["project"]
+    overview = queries.overview(project)
+    assert overview.overdue_tasks and overview.overdue_steps and overview.overdue_messages
+    assert any(a.passed is False for a in TrainingAttendance.objects.filter(session__project=project))
+    assert any(m.delivered_on_time is False for m in MaterialItem.objects.filter(project=project))
