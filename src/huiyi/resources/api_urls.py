@@ -1,5 +1,17 @@
 """API routes of this app (mounted under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .api import CalculateView, EquipmentViewSet, ProjectBookingViewSet, SupplierViewSet, VenueViewSet
+
+router = SimpleRouter()
+router.register("venues", VenueViewSet, basename="venue")
+router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("suppliers", SupplierViewSet, basename="supplier")
+router.register(r"projects/(?P<project_pk>\d+)/bookings", ProjectBookingViewSet, basename="project-booking")
+
+urlpatterns = [
+    path("resources/calculate/", CalculateView.as_view(), name="resources-calculate"),
+    path("", include(router.urls)),
+]
