@@ -29,7 +29,7 @@ def test_REQ_PLN_01_planner_drafts_through_the_page(client, project, team):
     assert page.status_code == 200 and "设备故障" in page.content.decode()
     response = client.post(
         reverse("planning:add_line", args=[version.pk, "budget"]),
-        {"category": "venue", "description": "场地", "amount": "十万"},
+        {"budget-category": "venue", "budget-description": "场地", "budget-amount": "十万"},
     )
     assert response.status_code == 400
     assert 'data-field="amount"' in response.content.decode()
@@ -38,12 +38,18 @@ def test_REQ_PLN_01_planner_drafts_through_the_page(client, project, team):
     before = (project.start - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         reverse("planning:add_line", args=[version.pk, "resources"]),
-        {"kind": "equipment", "name": "投影仪", "quantity": "2", "start": start, "end": before},
+        {
+            "resources-kind": "equipment",
+            "resources-name": "投影仪",
+            "resources-quantity": "2",
+            "resources-start": start,
+            "resources-end": before,
+        },
     )
     assert response.status_code == 400 and 'data-field="end"' in response.content.decode()
     response = client.post(
         reverse("planning:add_line", args=[version.pk, "budget"]),
-        {"category": "venue", "description": "场地", "amount": "100000.50"},
+        {"budget-category": "venue", "budget-description": "场地", "budget-amount": "100000.50"},
     )
     assert response.status_code == 302 and version.budget_lines.get().amount == 100000.50
 

@@ -58,7 +58,9 @@ def _context(request, version: PlanVersion, **forms_) -> dict:
     response = queries.latest_response(version)
     rulebook_rule = _budget_rule(project)
     budget = queries.budget_deviation(version)
-    line_forms = {kind: forms_.get(f"{kind}_form") or form_class() for kind, form_class in LINE_FORMS.items()}
+    line_forms = {
+        kind: forms_.get(f"{kind}_form") or form_class(prefix=kind) for kind, form_class in LINE_FORMS.items()
+    }
     return {
         "project": project,
         "version": version,
@@ -68,7 +70,7 @@ def _context(request, version: PlanVersion, **forms_) -> dict:
         "editable": editable,
         "goals_form": forms_.get("goals_form") or GoalsForm(instance=version),
         "line_forms": line_forms,
-        "review_form": forms_.get("review_form") or ReviewForm(instance=own_review),
+        "review_form": forms_.get("review_form") or ReviewForm(instance=own_review, prefix="review"),
         "own_review": own_review,
         "conclude_form": forms_.get("conclude_form") or ConcludeReviewForm(),
         "send_form": forms_.get("send_form") or SendForm(),
@@ -159,7 +161,7 @@ def add_line(request, pk: int, kind: str):
     if kind not in LINE_FORMS:
         raise Http404
     version = _version_for(request, pk, "planning.edit_plan")
-    form = LINE_FORMS[kind](request.POST)
+    form = LINE_FORMS[kind](request.POST, prefix=kind)
     if form.is_valid():
         try:
             services.add_line(version, kind, by=request.user, **form.cleaned_data)
@@ -240,7 +242,7 @@ def submit(request, pk: int):
 @require_POST
 def add_review(request, pk: int):
     version = _version_for(request, pk, "planning.review_plan")
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, prefix="review")
     if form.is_valid():
         try:
             services.review(version, reviewer=request.user, **form.cleaned_data)
