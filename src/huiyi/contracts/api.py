@@ -189,6 +189,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         extra_kwargs = {"cost_impact": {"required": False, "allow_null": True}}
 
     def create(self, validated_data):
+        validated_data.setdefault("affected_at", None)  # the service names the field when it is missing
         return services.submit_change_request(
             self.context["contract"], by=self.context["request"].user, **validated_data
         )
