@@ -112,7 +112,10 @@ class MeetingProject(AuthoredModel):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="project_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["org_unit", "phase"])]
+        indexes = [
+            models.Index(fields=["org_unit", "phase"]),
+            models.Index(fields=["-start"], name="project_start_desc"),
+        ]
 
     def __str__(self):
         return self.display_name

@@ -5,36 +5,62 @@ from django.utils import timezone
 
 from huiyi.accounts.models import OrgMembership, OrgUnit
 
-from .models import MeetingProject, Phase
+from .models import MeetingProject, Phase, ProjectMember
+
+
+_UNITS_CACHE = "_huiyi_visible_unit_ids"
+_SEEN_CACHE = "_huiyi_seen_projects"
+
+
+def visible_unit_ids(user) -> list[int]:
+    """Units whose projects the user sees through a role (with their sub-units); cached on the user object."""
+    cached = getattr(user, _UNITS_CACHE, None)
+    if cached is None:
+        paths = list(
+            OrgMembership.objects.filter(user=user, role__sees_unit_projects=True)
+            .values_list("org_unit__path", flat=True)
+            .distinct()
+        )
+        condition = Q()
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        cached = list(OrgUnit.objects.filter(condition).values_list("pk", flat=True)) if paths else []
+        setattr(user, _UNITS_CACHE, cached)
+    return cached
 
 
 def visibility_filter(user) -> Q | None:
-    """A Q selecting the projects `user` may see, or None for everything (superusers)."""
+    """A Q selecting the projects `user` may see, or None for everything (superusers).
+
+    Membership is a subquery and units an id list, so the filter needs no join and no DISTINCT: the list
+    stays one indexed scan however many projects there are.
+    """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_superuser:
         return None
-    unit_paths = list(
-        OrgMembership.objects.filter(user=user, role__sees_unit_projects=True)
-        .values_list("org_unit__path", flat=True)
-        .distinct()
-    )
-    condition = Q(members__user=user)
-    for path in unit_paths:
-        condition |= Q(org_unit__path__startswith=path)
+    condition = Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id"))
+    units = visible_unit_ids(user)
+    if units:
+        condition |= Q(org_unit_id__in=units)
     return condition
 
 
 def visible_projects(user) -> QuerySet[MeetingProject]:
     condition = visibility_filter(user)
     projects = MeetingProject.objects.all()
-    if condition is not None:
-        projects = projects.filter(pk__in=MeetingProject.objects.filter(condition).values("pk"))
-    return projects
+    return projects if condition is None else projects.filter(condition)
 
 
 def can_see_project(user, project: MeetingProject) -> bool:
-    return visible_projects(user).filter(pk=project.pk).exists()
+    """Answered once per user object and project (permission checks repeat within one request)."""
+    seen = getattr(user, _SEEN_CACHE, None)
+    if seen is None:
+        seen = {}
+        setattr(user, _SEEN_CACHE, seen)
+    if project.pk not in seen:
+        seen[project.pk] = visible_projects(user).filter(pk=project.pk).exists()
+    return seen[project.pk]
 
 
 def projects_by_phase(user, *, in_scope_only: bool = True) -> list[dict]:
