@@ -33,7 +33,7 @@ class StyledForm:
             else:
                 widget.attrs.setdefault("class", "form-control")
             if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 2)
+                widget.attrs["rows"] = 2
 
 
 class GoalsForm(StyledForm, forms.ModelForm):
@@ -88,11 +88,12 @@ class BudgetLineForm(StyledForm, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "amount"]
+        # A text box (not type=number) so that whatever is typed reaches the server and gets a clear error.
+        widgets = {"amount": forms.TextInput(attrs={"inputmode": "decimal"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
-        self.fields["amount"].widget.attrs.update(min=0, step="0.01")
         self.fields["amount"].error_messages["invalid"] = _("Enter an amount of money, e.g. 12800.00.")
 
 

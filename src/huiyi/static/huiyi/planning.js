@@ -18,6 +18,7 @@ function syncComment(block) {
 }
 
 document.querySelectorAll(".client-answer").forEach((block) => {
+  block.classList.add("enhanced"); // without JavaScript every comment box stays visible
   syncComment(block);
   block.addEventListener("change", () => syncComment(block));
 });
