@@ -174,6 +174,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "staff_role",
             "material",
             "quantity",
+            "plan_item",
             "supplier",
             "starts_at",
             "ends_at",

@@ -252,6 +252,7 @@ class BookingForm(StyledModelForm):
             "staff_role",
             "material",
             "quantity",
+            "plan_item",
             "supplier",
             "starts_at",
             "ends_at",
@@ -261,9 +262,13 @@ class BookingForm(StyledModelForm):
         ]
         widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
 
-    def __init__(self, *args, rooms, **kwargs):
+    def __init__(self, *args, rooms, plan_lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = rooms
+        names = list(dict.fromkeys(line.name for line in plan_lines))
+        self.fields["plan_item"].widget = forms.Select(
+            choices=[("", "—")] + [(name, name) for name in names], attrs={"class": "form-select"}
+        )
         self.fields["equipment"].queryset = Equipment.objects.filter(status=Equipment.Status.IN_SERVICE)
         self.fields["staff"].queryset = User.objects.filter(is_active=True).order_by("username")
         self.fields["supplier"].queryset = Supplier.objects.filter(qualified=True)

@@ -470,6 +470,8 @@ class Booking(AuthoredModel):
     staff_role = models.CharField(_("on-site role"), max_length=40, choices=StaffRole.choices, blank=True)
     material = models.CharField(_("material"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
+    #: The frozen plan's resource line this booking fulfils (its name), for the CCP-04 comparison.
+    plan_item = models.CharField(_("plan line"), max_length=200, blank=True)
     supplier = models.ForeignKey(
         Supplier,
         verbose_name=_("supplier"),

@@ -120,10 +120,11 @@ def latest_proposal(project) -> ResourceProposal | None:
 # --- the frozen plan ------------------------------------------------------------------------------
 def plan_resources(project) -> list | None:
     """The frozen plan's resource lines, or None when the project has no frozen plan yet."""
-    from huiyi.projects.planning.queries import frozen_plan_resources
+    from huiyi.projects.planning import queries as planning
 
-    lines = frozen_plan_resources(project)
-    return None if lines is None else list(lines)
+    if planning.confirmed_version(project) is None:
+        return None
+    return list(planning.frozen_plan_resources(project))
 
 
 @dataclass
@@ -183,7 +184,12 @@ def compare_with_plan(project, bookings: list[Booking] | None = None) -> PlanCom
     comparison.lines = len(lines)
     used: set[int] = set()
     for line in lines:
-        candidates = [b for b in bookings if b.kind == line.kind and _matches(line.name, _labels(b))]
+        candidates = [
+            b
+            for b in bookings
+            if b.kind == line.kind
+            and (b.plan_item == line.name or (not b.plan_item and _matches(line.name, _labels(b))))
+        ]
         in_time = [b for b in candidates if _covers(b, line)]
         booked = sum(b.quantity for b in in_time)
         used.update(b.pk for b in candidates)

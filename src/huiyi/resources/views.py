@@ -402,6 +402,25 @@ def _project(request, pk):
     return project
 
 
+def _plan_lines(project) -> list:
+    try:
+        return queries.plan_resources(project) or []
+    except ImportError:
+        return []
+
+
+def _booking_form(project, data, can_change=True, files=None):
+    if not can_change:
+        return None
+    return BookingForm(
+        data,
+        files,
+        initial={"starts_at": project.start, "ends_at": project.end},
+        rooms=queries.rooms(),
+        plan_lines=_plan_lines(project),
+    )
+
+
 def _bookings_context(request, project, booking_form=None):
     bookings = list(queries.project_bookings(project))
     rulebook = rulebook_for(project)
@@ -443,7 +462,7 @@ def project_bookings(request, pk: int):
 @require_POST
 def booking_create(request, pk: int):
     project = _project(request, pk)
-    form = BookingForm(request.POST, request.FILES, rooms=queries.rooms())
+    form = _booking_form(project, request.POST, files=request.FILES)
     if form.is_valid():
         try:
             services.book(project, by=request.user, **form.cleaned_data)
