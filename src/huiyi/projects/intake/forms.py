@@ -9,7 +9,7 @@ from huiyi.clients.models import Client
 from huiyi.projects import queries as project_queries
 from huiyi.projects.models import MeetingProject, MeetingType
 
-from .catalogue import FIVE_W_TWO_H, ITEM_PROMPTS, ITEM_QUESTIONS, TIERS
+from .catalogue import BASIC_SERVICES, FIVE_W_TWO_H, ITEM_PROMPTS, ITEM_QUESTIONS, TIERS
 from .models import Inquiry, RequirementItem, RequirementsRevision
 
 DATETIME = {"type": "datetime-local"}
@@ -227,6 +227,14 @@ class RequirementsForm(forms.Form):
         initial = {name: getattr(self.project, name) for name in self.BASIC}
         revision = self.revision
         if revision is None:
+            from .services import refund_defaults
+
+            defaults = refund_defaults(self.project)
+            initial["services_basic"] = list(BASIC_SERVICES)
+            initial["refund_window_days"] = defaults["refund_window_days"]
+            initial["refund_non_refundable_percent"] = (
+                defaults["refund_non_refundable_share"] * HUNDRED
+            ).normalize()
             return initial
         for tier in TIERS:
             keys = {key for key, _label in tier.items}

@@ -82,6 +82,12 @@ def rulebook_of_inquiry(inquiry):
     return rulebook_for(inquiry.project) if inquiry.project_id else active_rulebook()
 
 
+def _clock(taken) -> str:
+    """A measured duration as m:ss (steps take minutes; seconds matter near a limit)."""
+    seconds = int(taken.total_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def contact_step_timings(inquiry, rulebook=None) -> list[dict]:
     """Each initial-contact step with the time it took (from timestamps) against its rule (REQ-INT-01)."""
     from huiyi.rulebook.display import format_value
@@ -104,6 +110,7 @@ def contact_step_timings(inquiry, rulebook=None) -> list[dict]:
                 "done_at": done_at,
                 "taken": taken,
                 "minutes": None if taken is None else round(taken.total_seconds() / 60, 1),
+                "clock": None if taken is None else _clock(taken),
                 "within": None if taken is None else taken <= rule_limit(rule),
             }
         )
