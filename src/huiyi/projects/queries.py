@@ -7,7 +7,6 @@ from huiyi.accounts.models import OrgMembership, OrgUnit
 
 from .models import MeetingProject, Phase, ProjectMember
 
-
 _UNITS_CACHE = "_huiyi_visible_unit_ids"
 _SEEN_CACHE = "_huiyi_seen_projects"
 
