@@ -17,6 +17,11 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 HUNDRED = Decimal(100)
 
 
+def _plain(number: Decimal) -> Decimal:
+    """50.0000 → 50 and 12.50 → 12.5, never 5E+1."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
@@ -243,7 +248,7 @@ class RequirementsForm(forms.Form):
         for name in self.PAYMENT:
             if name == "refund_non_refundable_percent":
                 share = revision.refund_non_refundable_share
-                initial[name] = None if share is None else (share * HUNDRED).normalize()
+                initial[name] = None if share is None else _plain(share * HUNDRED)
             else:
                 initial[name] = getattr(revision, name)
         for item in revision.items.all():
