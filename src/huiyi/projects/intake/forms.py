@@ -237,9 +237,9 @@ class RequirementsForm(forms.Form):
             defaults = refund_defaults(self.project)
             initial["services_basic"] = list(BASIC_SERVICES)
             initial["refund_window_days"] = defaults["refund_window_days"]
-            initial["refund_non_refundable_percent"] = (
+            initial["refund_non_refundable_percent"] = _plain(
                 defaults["refund_non_refundable_share"] * HUNDRED
-            ).normalize()
+            )
             return initial
         for tier in TIERS:
             keys = {key for key, _label in tier.items}
