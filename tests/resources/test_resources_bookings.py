@@ -1,4 +1,4 @@
-"""Bookings (REQ-RES-05, CCP-04): double bookings refused (also concurrently), confirmations, plan mismatches."""
+"""Bookings (REQ-RES-05, CCP-04): double bookings refused (also concurrently), confirmations, mismatches."""
 
 import hashlib
 import threading

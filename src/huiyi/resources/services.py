@@ -153,18 +153,18 @@ def evaluate_supplier(
 ) -> SupplierScorecard:
     """A scorecard for one period: weighted criteria → total, standing; a failing standing delists."""
     criteria = list(ScorecardCriterion.objects.filter(is_active=True))
-    missing = [c.key for c in criteria if scores.get(c.key) in (None, "")]
-    if missing:
-        raise ValidationError({key: _("Give a score from 0 to 100.") for key in missing})
-    values = {}
+    values, errors = {}, {}
     for criterion in criteria:
         try:
-            value = Decimal(str(scores[criterion.key]))
+            value = Decimal(str(scores.get(criterion.key)))
+            if not value.is_finite() or not 0 <= value <= 100:
+                raise ArithmeticError
         except ArithmeticError:
-            raise ValidationError({criterion.key: _("Give a score from 0 to 100.")}) from None
-        if not value.is_finite() or not 0 <= value <= 100:
-            raise ValidationError({criterion.key: _("Give a score from 0 to 100.")})
+            errors[criterion.key] = _("Give a score from 0 to 100.")
+            continue
         values[criterion.key] = value
+    if errors:
+        raise ValidationError(errors)
     weights = sum((c.weight for c in criteria), Decimal(0))
     if weights <= 0:
         raise ValidationError(_("The scorecard criteria have no weight; set them up first."))
