@@ -1,4 +1,4 @@
-"""Registers: venues and rooms (REQ-RES-04), equipment (REQ-RES-08), suppliers (REQ-RES-06), materials (REQ-RES-07)."""
+"""Registers: venues (REQ-RES-04), equipment (REQ-RES-08), suppliers (REQ-RES-06), materials (REQ-RES-07)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -512,8 +512,10 @@ class Booking(AuthoredModel):
             return str(self.room)
         if self.kind == self.Kind.EQUIPMENT and self.equipment_id:
             return str(self.equipment)
-        if self.kind == self.Kind.STAFF and self.staff_id:
-            return str(self.staff)
+        if self.kind == self.Kind.STAFF:
+            if self.staff_id:
+                return str(self.staff)
+            return f"{self.get_staff_role_display()} · {self.supplier}" if self.supplier_id else ""
         return self.material
 
     def clean(self):
@@ -526,12 +528,18 @@ class Booking(AuthoredModel):
             self.Kind.STAFF: ("staff", self.staff_id),
             self.Kind.MATERIAL: ("material", self.material.strip()),
         }
-        if self.kind in required:
+        staffed_by_supplier = self.kind == self.Kind.STAFF and not self.staff_id and self.supplier_id
+        if self.kind in required and not staffed_by_supplier:
             field, present = required[self.kind]
             if not present:
                 errors[field] = _("Choose what is booked.")
-        if self.kind in (self.Kind.VENUE, self.Kind.EQUIPMENT, self.Kind.STAFF) and self.quantity != 1:
-            errors["quantity"] = _("A room, a device or a person is booked one at a time.")
+        if staffed_by_supplier and not self.staff_role:
+            errors["staff_role"] = _("Give the role of the people the supplier sends.")
+        one_at_a_time = self.kind in (self.Kind.VENUE, self.Kind.EQUIPMENT) or (
+            self.kind == self.Kind.STAFF and self.staff_id
+        )
+        if one_at_a_time and self.quantity != 1:
+            errors["quantity"] = _("A room, a device or a named person is booked one at a time.")
         if self.confirmed and not self.confirmation_document:
             errors["confirmation_document"] = _(
                 "A confirmed booking needs its confirmation letter or contract."

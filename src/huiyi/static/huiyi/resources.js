@@ -4,7 +4,7 @@
   const FIELDS = {
     venue: ["room", "layout", "layout_drawing"],
     equipment: ["equipment"],
-    staff: ["staff", "staff_role"],
+    staff: ["staff", "staff_role", "quantity"],
     material: ["material", "quantity"],
   };
   const ALL = ["room", "layout", "layout_drawing", "equipment", "staff", "staff_role", "material", "quantity"];
