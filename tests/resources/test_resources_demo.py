@@ -3,8 +3,8 @@ one mismatch and one failing equipment reading."""
 
 import pytest
 
-from huiyi.projects.planning import demo as planning_demo
 from huiyi.projects.outputs import evidence_for
+from huiyi.projects.planning import demo as planning_demo
 from huiyi.quality.metrics import measure
 from huiyi.resources import demo, queries
 from huiyi.resources.models import Booking, Equipment, Room, Supplier, SupplierScorecard, Venue
