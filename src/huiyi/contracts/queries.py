@@ -36,7 +36,9 @@ def change_requests_of_project(project) -> QuerySet[ChangeRequest]:
 
 def breaches_of_project(project) -> QuerySet[Breach]:
     return (
-        Breach.objects.filter(contract__project=project).select_related("contract").order_by("-occurred_at")
+        Breach.objects.filter(contract__project=project)
+        .select_related("contract__project__rulebook_version")
+        .order_by("-occurred_at")
     )
 
 
