@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 
 from huiyi.quality import formulas
 
@@ -129,9 +129,11 @@ def client_budget(project) -> Decimal | None:
 
 def measured_version(project) -> PlanVersion | None:
     """The version CCP 2–3 measure: the confirmed one, else the latest sent to the client."""
+    confirmed_first = Case(When(status=PlanStatus.CONFIRMED, then=Value(0)), default=Value(1))
     return (
-        PlanVersion.objects.filter(project=project, status=PlanStatus.CONFIRMED).first()
-        or PlanVersion.objects.filter(project=project, status=PlanStatus.SENT).order_by("-number").first()
+        PlanVersion.objects.filter(project=project, status__in=[PlanStatus.CONFIRMED, PlanStatus.SENT])
+        .order_by(confirmed_first, "-number")
+        .first()
     )
 
 
