@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from huiyi.quality import formulas
 from huiyi.quality.metrics import Measurement, NotMeasurable, metric
 
-from .models import HostEvaluation, MaterialItem, TrainingAttendance
+from .models import HostEvaluation, MaterialItem, TrainingAttendance, TrainingSession
 
 # -- CCP 7 -------------------------------------------------------------------------------------------------
 
@@ -18,11 +18,16 @@ def training_coverage(project, rulebook):
     staff = set(project.members.values_list("user_id", flat=True))
     if not staff:
         return NotMeasurable(_("The project has no staff yet."))
-    trained = set(
-        TrainingAttendance.objects.filter(session__project=project, attended=True, user_id__in=staff)
-        .values_list("user_id", flat=True)
-        .distinct()
+    # One query: every session with its attendees (a session without attendees gives a None row).
+    rows = list(
+        TrainingSession.objects.filter(project=project).values_list(
+            "attendances__user_id", "attendances__attended"
+        )
     )
+    # Before any session is held there is nothing to measure; the phase cannot close on it either.
+    if not rows:
+        return NotMeasurable(_("No training session has been recorded yet."))
+    trained = {user for user, attended in rows if attended and user in staff}
     return Measurement(
         value=formulas.ratio(len(trained), len(staff), part_name="trained", whole_name="staff"),
         evidence={"trained": len(trained), "staff": len(staff), "untrained": sorted(staff - trained)},
