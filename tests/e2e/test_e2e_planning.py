@@ -154,5 +154,9 @@ def test_plan_drafted_reviewed_confirmed_by_the_client_and_frozen(page, make_use
     assert response.ok and response.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert "会议策划方案" in text and "风险评估" in text and "王经理" in text
+    page.goto(f"/projects/{project.pk}/")
+    page.wait_for_selector('#plan-versions [data-version="1"]')
+    assert "王经理" in page.locator("#plan-versions").inner_text()
+    screenshot(page, "planning-project-section-zh")
     # 400 (refused input) and 410 (used link) are answers by design; anything else is a page error.
     assert [e for e in page.console_errors if "Failed to load resource" not in e] == []
