@@ -189,6 +189,7 @@ def build_demo(password: str | None = None) -> DemoResult:
 
 def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
+    from huiyi.contracts import demo as contracts_demo
     from huiyi.projects.intake import demo as intake_demo
     from huiyi.projects.preparation import demo as preparation_demo
     from huiyi.quality import demo as quality_demo
@@ -196,6 +197,7 @@ def _extend(people) -> None:
     projects = list(MeetingProject.objects.order_by("code"))
     intake_demo.build(projects, people)
     preparation_demo.build(projects, people)
+    contracts_demo.build(projects, people)
     quality_demo.build(projects, people)
 
 
