@@ -10,8 +10,10 @@ from huiyi.rulebook.loader import default_rulebook
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "huiyi"
 EXEMPT_PARTS = {"rulebook", "migrations"}
-# A half is too common (timeouts, rounding) to mean the specification.
+# A half is too common (timeouts, rounding) to mean the specification; so are small negative offsets
+# (−3 is a tolerance of the agenda, and as often three days ago in a demo).
 COMMON = {0.5}
+SMALL_NEGATIVE = -10
 
 
 def distinctive_values() -> set:
@@ -22,7 +24,7 @@ def distinctive_values() -> set:
         for number in rule.value if isinstance(rule.value, tuple) else (rule.value,):
             if isinstance(number, bool):
                 continue
-            if isinstance(number, float) and 0 < number < 1 and number not in COMMON or number < 0:
+            if isinstance(number, float) and 0 < number < 1 and number not in COMMON or number <= SMALL_NEGATIVE:
                 values.add(number)
     return values
 

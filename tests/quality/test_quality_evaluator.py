@@ -238,6 +238,8 @@ def test_unknown_metric_cannot_be_recorded(project, director):
 
 def test_registered_metric_wins_and_registry_refuses_duplicates(project, director):
     key = "plan_creativity_score"
+    original = metrics.registry().get(key)  # the planning app's own computation, restored below
+    metrics.unregister(key)
 
     @metrics.metric(key)
     def computed(project, rulebook):
@@ -254,10 +256,14 @@ def test_registered_metric_wins_and_registry_refuses_duplicates(project, directo
                 return metrics.NotMeasurable("x")
     finally:
         metrics.unregister(key)
+        if original is not None:
+            metrics.metric(key, replace=True)(original)
 
 
 def test_not_measurable_metric_falls_back_to_manual_then_reports_its_reason(project, director):
     key = "plan_client_confirmation_rate"
+    original = metrics.registry().get(key)  # the planning app's own computation, restored below
+    metrics.unregister(key)
 
     @metrics.metric(key)
     def computed(project, rulebook):
@@ -270,6 +276,8 @@ def test_not_measurable_metric_falls_back_to_manual_then_reports_its_reason(proj
         assert metrics.measure(key, project, rulebook).value == Decimal("0.97")
     finally:
         metrics.unregister(key)
+        if original is not None:
+            metrics.metric(key, replace=True)(original)
 
 
 def test_evaluation_runs_in_bounded_queries(project, director, django_assert_max_num_queries):

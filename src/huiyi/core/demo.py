@@ -191,11 +191,13 @@ def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
     from huiyi.contracts import demo as contracts_demo
     from huiyi.projects.intake import demo as intake_demo
+    from huiyi.projects.planning import demo as planning_demo
     from huiyi.projects.preparation import demo as preparation_demo
     from huiyi.quality import demo as quality_demo
 
     projects = list(MeetingProject.objects.order_by("code"))
     intake_demo.build(projects, people)
+    planning_demo.build(projects, people)
     preparation_demo.build(projects, people)
     contracts_demo.build(projects, people)
     quality_demo.build(projects, people)
