@@ -206,7 +206,7 @@ class CalculatorForm(Styled, forms.Form):
     tiers = forms.MultipleChoiceField(
         label=_("Service tiers"),
         choices=[("basic", _("Basic")), ("standard", _("Standard")), ("custom", _("Custom"))],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         initial=["basic"],
     )
     alpha = forms.DecimalField(label=_("Custom coefficient α"), required=False, decimal_places=2)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from huiyi.projects.models import MeetingProject
 from huiyi.projects.queries import visible_projects
+from huiyi.rulebook.display import text, unit_label
 from huiyi.rulebook.services import active_rulebook, rulebook_for
 
 from . import calculator, queries, readings, services
@@ -415,7 +416,7 @@ def _booking_form(project, data, can_change=True, files=None):
     return BookingForm(
         data,
         files,
-        initial={"starts_at": project.start, "ends_at": project.end},
+        initial={"kind": Booking.Kind.VENUE, "starts_at": project.start, "ends_at": project.end},
         rooms=queries.rooms(),
         plan_lines=_plan_lines(project),
     )
@@ -426,7 +427,10 @@ def _bookings_context(request, project, booking_form=None):
     rulebook = rulebook_for(project)
     devices = queries.device_readiness(project, bookings)
     for device in devices:
-        device.rules = readings.rules_for_category(device.booking.equipment.category, rulebook)
+        device.inputs = [
+            {"metric": rule.metric, "label": f"{text(rule.name)} ({unit_label(rule.unit)})"}
+            for rule in readings.rules_for_category(device.booking.equipment.category, rulebook)
+        ]
     try:
         comparison = queries.compare_with_plan(project, bookings)
     except ImportError:
@@ -441,12 +445,7 @@ def _bookings_context(request, project, booking_form=None):
         "rehearsal": project.rehearsals.select_related("held_by").first(),
         "can_change": can_change,
         "can_check": services.can_check_equipment(request.user, project),
-        "booking_form": booking_form
-        or (
-            BookingForm(initial={"starts_at": project.start, "ends_at": project.end}, rooms=queries.rooms())
-            if can_change
-            else None
-        ),
+        "booking_form": booking_form or _booking_form(project, None, can_change),
         "confirm_form": ConfirmBookingForm(),
         "rehearsal_form": RehearsalForm(),
     }
@@ -471,9 +470,7 @@ def booking_create(request, pk: int):
         else:
             messages.success(request, _("Booked."))
             return redirect("resources:project_bookings", pk=project.pk)
-    return render(
-        request, "resources/project_bookings.html", _bookings_context(request, project, form), status=400
-    )
+    return render(request, "resources/project_bookings.html", _bookings_context(request, project, form))
 
 
 def _booking(request, pk):
