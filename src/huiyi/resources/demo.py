@@ -5,9 +5,10 @@ Called by the demo builder after the projects (and their plans) exist::
     from huiyi.resources import demo as resources_demo
     resources_demo.build(list(MeetingProject.objects.order_by("code")), people)
 
-Every in-scope project from phase 2 on gets bookings against its frozen plan's lines. In the first of them
-one booking stays unconfirmed, the printed programmes are booked short of the plan (one mismatch, CCP-04),
-and one microphone fails its volume reading (CCP-06). Projects past preparation had their AV rehearsal.
+Every in-scope project from phase 2 on gets bookings against its frozen plan's lines. In the first one
+still in phase 2, one booking stays unconfirmed, the printed programmes are booked short of the plan (one
+mismatch, CCP-04) and one microphone fails its volume reading (CCP-06). Projects past preparation had their
+AV rehearsal.
 """
 
 from __future__ import annotations
@@ -306,11 +307,13 @@ def build(projects: list, people: dict) -> dict:
     owner = _person(people, "project_execution", "project_manager", "project_director")
     registers = _registers(owner)
     booked = [p for p in projects if not p.out_of_scope and p.phase >= 2]
-    for index, project in enumerate(booked):
+    # The flawed one is a project still in phase 2, where CCP-04 is being worked on.
+    flawed_project = next((p for p in booked if p.phase == 2), booked[0] if booked else None)
+    for project in booked:
         booker = _booker(project, people)
         if booker is None:
             continue
-        flawed = index == 0
+        flawed = project is flawed_project
         bookings = _book_project(project, booker, registers, flawed=flawed)
         _check(project, bookings, booker, rulebook_for(project), flawed=flawed)
         if project.phase >= 3:

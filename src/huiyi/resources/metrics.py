@@ -81,9 +81,8 @@ def av_rehearsal_done(project, rulebook):
     """场地预先试音视频 recorded for the project (CCP-06)."""
     rehearsal = Rehearsal.objects.filter(project=project).select_related("held_by").first()
     if rehearsal is None:
-        if not Booking.objects.filter(project=project, kind=Booking.Kind.EQUIPMENT).exists():
-            return NotMeasurable(_("No equipment booked."))
-        return Measurement(value=Decimal(0), evidence={"rehearsal": None})
+        # Held shortly before the meeting: until then there is nothing to measure (not a failure).
+        return NotMeasurable(_("No AV rehearsal recorded yet."))
     return Measurement(
         value=Decimal(1),
         evidence={"held_at": rehearsal.held_at.isoformat(), "by": str(rehearsal.held_by)},
