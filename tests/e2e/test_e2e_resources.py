@@ -93,4 +93,33 @@ def test_calculate_apply_book_refuse_and_confirm(page, make_user, make_project, 
     page.wait_for_selector("#booking-table .badge.text-bg-success")
     assert Booking.objects.filter(project=project, confirmed=True).count() == 1
     screenshot(page, "resources-bookings-zh")
+    page.goto(f"/projects/{project.pk}/")
+    section = page.wait_for_selector("#resources-summary")
+    assert "2" in section.inner_text()
+    page.locator("#section-resources").screenshot(path=str(screenshot(page, "resources-project-page-zh")))
+    assert page.console_errors == [], page.console_errors
+
+
+def test_registers_show_overdue_maintenance_and_a_scorecard(page, make_user, org):
+    from django.contrib.auth.models import Permission
+
+    from huiyi.accounts.models import Role
+    from huiyi.resources import demo
+
+    role = Role.objects.get(key="project_execution")
+    role.permissions.add(*Permission.objects.filter(content_type__app_label="resources"))
+    officer = make_user("project_execution", org["north_events"], username="shen", display_name="沈波")
+    demo._registers(officer)
+
+    sign_in(page, "shen")
+    page.click('a[data-module="resources"]')
+    page.wait_for_selector("#resource-overview")
+    page.click("#resources-tabs >> text=Equipment")
+    page.wait_for_selector("#equipment-table")
+    assert page.locator("[data-overdue]").count() == 1
+    screenshot(page, "resources-equipment-zh")
+    page.click("#resources-tabs >> text=Suppliers")
+    page.click("text=华东视听工程有限公司")
+    page.wait_for_selector("#scorecard-form")
+    screenshot(page, "resources-supplier-zh")
     assert page.console_errors == [], page.console_errors

@@ -147,9 +147,9 @@ class SupplierForm(StyledModelForm):
 
 
 class ScorecardForm(Styled, forms.Form):
-    period_start = forms.DateField(label=_("period from"), widget=DATE)
-    period_end = forms.DateField(label=_("period to"), widget=DATE)
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    period_start = forms.DateField(label=_("Period from"), widget=DATE)
+    period_end = forms.DateField(label=_("Period to"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
