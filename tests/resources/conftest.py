@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 
 from huiyi.accounts.models import Role
 from huiyi.resources import services
+from huiyi.resources.setup import ensure_scorecard_setup
 
 #: The grants this app asks the lead to add to default_roles.yaml (tests apply them to the roles directly).
 ROLE_GRANTS = {
@@ -43,6 +44,7 @@ ROLE_GRANTS = {
 
 @pytest.fixture(autouse=True)
 def resource_role_grants(db):
+    ensure_scorecard_setup()  # a transactional test before this one may have flushed the seeded rows
     for role_key, codenames in ROLE_GRANTS.items():
         role = Role.objects.get(key=role_key)
         role.permissions.add(

@@ -139,6 +139,9 @@ def _free(queryset, start, end):
 
 
 def _registers(owner) -> dict:
+    from .setup import ensure_scorecard_setup
+
+    ensure_scorecard_setup()
     rooms = []
     for zh, en, city, address, transport, room_rows in VENUES:
         venue = services.create_venue(
