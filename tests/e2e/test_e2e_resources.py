@@ -5,12 +5,21 @@ from decimal import Decimal
 
 import pytest
 from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import ARTIFACTS
 
 from huiyi.resources import services
 from huiyi.resources.models import Booking, ResourceProposal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def screenshot(page, name: str):
+    """Like the shared helper, but Playwright must not hide the caret: it would write inline styles, which the
+    Content Security Policy blocks (reported as a console error)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, caret="initial")
+    return path
 
 
 def sign_in(page, username):
@@ -96,7 +105,9 @@ def test_calculate_apply_book_refuse_and_confirm(page, make_user, make_project, 
     page.goto(f"/projects/{project.pk}/")
     section = page.wait_for_selector("#resources-summary")
     assert "2" in section.inner_text()
-    page.locator("#section-resources").screenshot(path=str(screenshot(page, "resources-project-page-zh")))
+    page.locator("#section-resources").screenshot(
+        path=str(ARTIFACTS / "resources-project-page-zh.png"), caret="initial"
+    )
     assert page.console_errors == [], page.console_errors
 
 
