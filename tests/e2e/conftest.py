@@ -49,5 +49,6 @@ def page(browser, live_server):
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": Playwright otherwise hides the caret with an inline style, which our CSP (rightly) blocks
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path

@@ -194,10 +194,12 @@ def _extend(people) -> None:
     from huiyi.projects.planning import demo as planning_demo
     from huiyi.projects.preparation import demo as preparation_demo
     from huiyi.quality import demo as quality_demo
+    from huiyi.resources import demo as resources_demo
 
     projects = list(MeetingProject.objects.order_by("code"))
     intake_demo.build(projects, people)
     planning_demo.build(projects, people)
+    resources_demo.build(projects, people)
     preparation_demo.build(projects, people)
     contracts_demo.build(projects, people)
     quality_demo.build(projects, people)
