@@ -44,7 +44,7 @@ node_modules/.installed: package.json package-lock.json
 
 messages: deps
 	@for dir in $$(find src/huiyi -type d -name locale); do \
-	  $(BIN)/pybabel compile --use-fuzzy -d $$dir -D django >/dev/null || exit 1; done
+	  $(BIN)/pybabel compile -d $$dir -D django >/dev/null || exit 1; done
 
 static: deps frontend
 	$(BIN)/huiyi collectstatic --no-input -v 0

@@ -17,12 +17,12 @@ from huiyi.rulebook.services import rulebook_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "src/huiyi/quality/locale/zh_Hans/LC_MESSAGES/django"
+CATALOGUE = Path(__file__).resolve().parents[2] / "src/huiyi/locale/zh_Hans/LC_MESSAGES/django"
 
 
 @pytest.fixture(autouse=True)
 def quality_catalogue():
-    """Compiled .mo files are not committed; compile the quality catalogue if `make messages` has not."""
+    """Compiled .mo files are not committed; compile the catalogue if `make messages` has not."""
     po, mo = CATALOGUE.with_suffix(".po"), CATALOGUE.with_suffix(".mo")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
         with po.open("rb") as source:

@@ -151,7 +151,7 @@ class BreachForm(StyledForm):
     )
     responsibility = forms.ChoiceField(label=_("Responsibility"), choices=Breach.Responsibility.choices)
     refund_percent = forms.DecimalField(
-        label=_("Proportional refund (% of the contract value)"),
+        label=_("Proportional refund (percentage of the contract value)"),
         required=False,
         max_digits=7,
         decimal_places=4,

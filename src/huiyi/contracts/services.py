@@ -633,7 +633,9 @@ def record_breach(
     if breach_class not in classes:
         errors["breach_class"] = _("Choose a breach class of the rulebook.")
     if refund_ratio is not None and not (0 <= refund_ratio <= 1):
-        errors["refund_ratio"] = _("A proportional refund is between 0 % and 100 % of the contract value.")
+        errors["refund_ratio"] = _(
+            "A proportional refund lies between 0 and 100 percent of the contract value."
+        )
     if refund_ratio is None and remedy_amount is None:
         errors["remedy_amount"] = _("Give the refund proportion or the remedy amount.")
     if errors:
