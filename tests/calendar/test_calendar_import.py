@@ -55,6 +55,15 @@ END:VCALENDAR
 """
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the messages; they ask for them in English (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_csv_import_creates_days(django_user_model):
     user = django_user_model.objects.create_user(username="admin2", password="a-long-password-1")
     result = services.import_schedule(CSV_2027.encode(), filename="2027.csv", user=user)

@@ -24,7 +24,12 @@ def distinctive_values() -> set:
         for number in rule.value if isinstance(rule.value, tuple) else (rule.value,):
             if isinstance(number, bool):
                 continue
-            if isinstance(number, float) and 0 < number < 1 and number not in COMMON or number <= SMALL_NEGATIVE:
+            if (
+                isinstance(number, float)
+                and 0 < number < 1
+                and number not in COMMON
+                or number <= SMALL_NEGATIVE
+            ):
                 values.add(number)
     return values
 

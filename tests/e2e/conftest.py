@@ -49,6 +49,6 @@ def page(browser, live_server):
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    # caret="initial": Playwright otherwise hides the caret with an inline style, which our CSP (rightly) blocks
+    # caret="initial": Playwright otherwise hides the caret with an inline style, which our CSP blocks
     page.screenshot(path=str(path), full_page=True, caret="initial")
     return path

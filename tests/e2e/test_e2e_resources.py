@@ -125,11 +125,11 @@ def test_registers_show_overdue_maintenance_and_a_scorecard(page, make_user, org
     sign_in(page, "shen")
     page.click('a[data-module="resources"]')
     page.wait_for_selector("#resource-overview")
-    page.click("#resources-tabs >> text=Equipment")
+    page.click("#resources-tabs a[href*='equipment']")
     page.wait_for_selector("#equipment-table")
     assert page.locator("[data-overdue]").count() == 1
     screenshot(page, "resources-equipment-zh")
-    page.click("#resources-tabs >> text=Suppliers")
+    page.click("#resources-tabs a[href*='supplier']")
     page.click("text=华东视听工程有限公司")
     page.wait_for_selector("#scorecard-form")
     screenshot(page, "resources-supplier-zh")

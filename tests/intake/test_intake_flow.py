@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from huiyi.core import links
@@ -181,7 +182,11 @@ def test_req_int_07_confirmation_link_records_who_when_where_and_is_single_use(p
     rb = rulebook_for(project)
     assert measure("requirements_list_confirmed", project, rb).value == 1
     assert measure("requirement_records_accurate", project, rb).value == 1
-    assert manager.notifications.filter(title__icontains="confirmed").exists()
+    with translation.override("en"):
+        expected = str(_("Requirements list confirmed by the client"))
+    with translation.override("zh-hans"):
+        expected_zh = str(_("Requirements list confirmed by the client"))
+    assert manager.notifications.filter(title__in=[expected, expected_zh]).exists()
 
 
 def test_req_int_07_expired_link_changes_nothing(project, manager):

@@ -115,6 +115,8 @@ def test_timeline_lists_actions_phase_closures_and_results_in_order(client, make
     quality.evaluate(project, "CCP-02", by=director)
     close_phase(project, by=director, override_reason="客户已确认")
     client.force_login(director)
-    page = client.get(reverse("projects:timeline", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(
+        reverse("projects:timeline", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert 'id="timeline"' in page
     assert page.index("Phase closed") < page.index("CCP-02")  # newest first

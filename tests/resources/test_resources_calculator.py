@@ -92,7 +92,10 @@ def test_REQ_RES_01_bad_input_is_refused_naming_the_field(api, payload, field):
 
 def test_REQ_RES_04_room_too_small_for_the_layout_is_refused(api, small_room):
     response = api.post(
-        URL, {"attendees": 200, "layout": "theatre", "tiers": ["basic"], "room": small_room.pk}, format="json"
+        URL,
+        {"attendees": 200, "layout": "theatre", "tiers": ["basic"], "room": small_room.pk},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     message = response.json()["error"]["fields"]["room"][0]

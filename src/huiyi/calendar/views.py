@@ -47,14 +47,14 @@ def year_view(request):
             "deadline": deadline,
             "can_edit": request.user.has_perm("workcalendar.change_calendarday"),
             "weekdays": [
-            pgettext("weekday, one letter", "Mon"),
-            pgettext("weekday, one letter", "Tue"),
-            pgettext("weekday, one letter", "Wed"),
-            pgettext("weekday, one letter", "Thu"),
-            pgettext("weekday, one letter", "Fri"),
-            pgettext("weekday, one letter", "Sat"),
-            pgettext("weekday, one letter", "Sun"),
-        ],
+                pgettext("weekday, one letter", "Mon"),
+                pgettext("weekday, one letter", "Tue"),
+                pgettext("weekday, one letter", "Wed"),
+                pgettext("weekday, one letter", "Thu"),
+                pgettext("weekday, one letter", "Fri"),
+                pgettext("weekday, one letter", "Sat"),
+                pgettext("weekday, one letter", "Sun"),
+            ],
         },
     )
 

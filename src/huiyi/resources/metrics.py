@@ -34,6 +34,9 @@ def booking_error_rate(project, rulebook):
         return NotMeasurable(_("The plan is not frozen yet."))
     if not comparison.lines:
         return NotMeasurable(_("The frozen plan lists no resources."))
+    if not Booking.objects.filter(project=project).exists():
+        # Before anything is booked every plan line "mismatches"; that is not an error rate yet.
+        return NotMeasurable(_("No bookings yet."))
     return Measurement(
         value=formulas.error_rate(len(comparison.mismatches), comparison.lines),
         evidence={

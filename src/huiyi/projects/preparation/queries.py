@@ -22,11 +22,15 @@ from .models import (
 
 def project_tasks(project):
     """The execution plan of a project: its tasks in number order, with owner and finisher loaded."""
-    return Task.objects.filter(project=project).select_related("project", "owner", "done_by").order_by("number")
+    return (
+        Task.objects.filter(project=project).select_related("project", "owner", "done_by").order_by("number")
+    )
 
 
 def review_steps(project):
-    return ReviewStep.objects.filter(project=project).select_related("project", "reviewer").order_by("position")
+    return (
+        ReviewStep.objects.filter(project=project).select_related("project", "reviewer").order_by("position")
+    )
 
 
 def trainings(project):
