@@ -120,3 +120,23 @@ def test_timeline_lists_actions_phase_closures_and_results_in_order(client, make
     ).content.decode()
     assert 'id="timeline"' in page
     assert page.index("Phase closed") < page.index("CCP-02")  # newest first
+
+
+def test_REQ_PPL_01_the_team_is_managed_on_its_page(client, make_user, make_project, org):
+    manager = make_user("project_manager", org["north"])
+    project = make_project(members=[(manager, "project_manager")])
+    newcomer = make_user("technical_support", org["north"], username="wu")
+    from huiyi.accounts.models import Role
+
+    role = Role.objects.get(key="technical_support")
+    client.force_login(manager)
+    url = reverse("projects:team", args=[project.pk])
+    assert client.post(url, {"user": newcomer.pk, "role": role.pk}).status_code == 302
+    assert project.members.filter(user=newcomer, role=role).exists()
+    again = client.post(url, {"user": newcomer.pk, "role": role.pk}).content.decode()
+    assert "alert-danger" in again or "invalid-feedback" in again
+    member = project.members.get(user=newcomer)
+    client.post(url, {"remove": member.pk})
+    assert not project.members.filter(user=newcomer).exists()
+    client.force_login(make_user("reception", org["south"]))
+    assert client.get(url).status_code == 403

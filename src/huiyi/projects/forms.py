@@ -75,3 +75,27 @@ class ProjectForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("end", _("The meeting must end after it starts."))
         return data
+
+
+class MemberForm(forms.Form):
+    """Add a person to the project team with a role (REQ-PPL-01)."""
+
+    user = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    role = forms.ModelChoiceField(label=_("Role"), queryset=None)
+
+    def __init__(self, *args, project, **kwargs):
+        from huiyi.accounts.models import Role, User
+
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.fields["role"].queryset = Role.objects.order_by("key")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def clean(self):
+        data = super().clean()
+        user, role = data.get("user"), data.get("role")
+        if user and role and self.project.members.filter(user=user, role=role).exists():
+            raise forms.ValidationError(_("This person already holds this role on the project."))
+        return data

@@ -132,3 +132,8 @@ def close_phase(project: MeetingProject, *, by, override_reason: str = "") -> Ph
     if override_reason:
         record_event(project, by, {"phase_override": [state.missing_summary(), override_reason]})
     return closure
+
+
+@transaction.atomic
+def remove_member(member: ProjectMember) -> None:
+    member.delete()

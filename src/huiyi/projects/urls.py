@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/close-phase/", views.phase_close, name="close_phase"),
     path("<int:pk>/timeline/", views.project_timeline, name="timeline"),
+    path("<int:pk>/team/", views.project_team, name="team"),
     path("green/", views.green_report, name="green"),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import queries, services, timeline
-from .forms import ProjectForm
+from .forms import MemberForm, ProjectForm
 from .models import GreenMeasure, MeetingProject, Phase, ServiceGrade
 from .phases import readiness
 from .sections import sections
@@ -127,3 +127,34 @@ def project_timeline(request, pk: int):
     if not request.user.has_perm("projects.view_meetingproject", project):
         raise PermissionDenied
     return render(request, "projects/timeline.html", {"project": project, "events": timeline.events(project)})
+
+
+@login_required
+def project_team(request, pk: int):
+    project = get_object_or_404(MeetingProject, pk=pk)
+    if not request.user.has_perm("projects.view_meetingproject", project):
+        raise PermissionDenied
+    can_edit = request.user.has_perm("projects.change_meetingproject", project)
+    form = MemberForm(request.POST or None, project=project)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if "remove" in request.POST:
+            member = get_object_or_404(project.members, pk=request.POST["remove"])
+            services.remove_member(member)
+            messages.success(request, _("%(person)s left the team.") % {"person": member.user})
+            return redirect("projects:team", pk=project.pk)
+        if form.is_valid():
+            services.add_member(project, form.cleaned_data["user"], form.cleaned_data["role"])
+            messages.success(
+                request, _("%(person)s joined the team.") % {"person": form.cleaned_data["user"]}
+            )
+            return redirect("projects:team", pk=project.pk)
+    members = project.members.select_related("user", "user__org_unit", "role").order_by(
+        "role__key", "user__username"
+    )
+    return render(
+        request,
+        "projects/team.html",
+        {"project": project, "members": members, "form": form, "can_edit": can_edit},
+    )
