@@ -79,6 +79,10 @@ def unstaffed_roles(project, rulebook) -> list[tuple[str, int, int]]:
     return missing
 
 
+#: How many tasks the project page lists before pointing to the full task list (a page, not a rule).
+SECTION_TASKS = 12
+
+
 @dataclass
 class PreparationOverview:
     """Everything the project section shows, loaded with a bounded number of queries."""
@@ -99,6 +103,13 @@ class PreparationOverview:
     @property
     def open_tasks(self):
         return [t for t in self.tasks if not t.is_done]
+
+    @property
+    def shown_tasks(self):
+        """The project page lists open tasks soonest due first, then the latest done (all: their page)."""
+        open_first = sorted(self.open_tasks, key=lambda t: t.due)
+        done = sorted((t for t in self.tasks if t.is_done), key=lambda t: t.done_at or t.due, reverse=True)
+        return (open_first + done)[:SECTION_TASKS]
 
     @property
     def overdue_steps(self):

@@ -5,6 +5,7 @@ from . import views
 app_name = "preparation"
 
 urlpatterns = [
+    path("projects/<int:pk>/tasks/", views.task_list, name="tasks"),
     path("projects/<int:pk>/tasks/new/", views.task_add, name="task_add"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),

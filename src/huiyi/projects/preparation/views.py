@@ -3,9 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -360,6 +362,15 @@ def team(request, pk):
         "unstaffed": queries.unstaffed_roles(project, rulebook_for(project)),
     }
     return render(request, "preparation/team.html", context)
+
+
+@login_required
+def task_list(request, pk):
+    """Every task of the project (the project page shows only the open ones due soonest)."""
+    project = _project(request, pk, "preparation.view")
+    page = Paginator(queries.project_tasks(project), 50).get_page(request.GET.get("page"))
+    context = {"project": project, "page": page, "now": timezone.now()}
+    return render(request, "preparation/tasks.html", context)
 
 
 @login_required
