@@ -33,6 +33,7 @@ def main() -> None:
     started = time.perf_counter()
     counts = populate(args.projects)
     project = MeetingProject.objects.filter(code__startswith="HY-").order_by("code").first()
+    phase_two = MeetingProject.objects.get(code="HY-2026-103")
     owner = project.members.first().user
     first = Task.objects.filter(project=project).count()
     Task.objects.bulk_create(
@@ -66,6 +67,16 @@ def main() -> None:
         (f"project page with {args.tasks} tasks", lambda: officer.get(f"/projects/{project.pk}/")),
         ("project timeline", lambda: officer.get(f"/projects/{project.pk}/timeline/")),
         ("quality scorecard", lambda: officer.get(f"/quality/projects/{project.pk}/")),
+    ]
+    from huiyi.projects.planning.models import PlanVersion
+
+    plan = PlanVersion.objects.filter(project__code="HY-2026-103").order_by("-number").first()
+    figures += [
+        (
+            "requirements list PDF (zh-hans)",
+            lambda: officer.get(f"/intake/projects/{phase_two.pk}/requirements.pdf?lang=zh-hans"),
+        ),
+        ("plan PDF (zh-hans)", lambda: officer.get(f"/planning/versions/{plan.pk}/plan.pdf?lang=zh-hans")),
     ]
     for name, function in figures:
         report(name, function, args.rounds)
