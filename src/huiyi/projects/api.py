@@ -107,9 +107,11 @@ class ProjectViewSet(
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self):
+        # Only the version number is shown: its rules (a large JSON document) are not loaded per row.
         return (
             queries.project_list(self.request.user)
             .select_related("rulebook_version")
+            .defer("rulebook_version__data")
             .order_by("-start", "pk")
         )
 
