@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from huiyi.accounts.api import OrgUnitViewSet, UserViewSet
 from huiyi.clients.api import ClientViewSet
-from huiyi.projects.api import ProjectViewSet
+from huiyi.projects.api import ClosePhaseView, ProjectMemberViewSet, ProjectViewSet
 
 from .views import MeView, ObtainTokenView
 
@@ -15,10 +15,12 @@ router.register("users", UserViewSet, basename="user")
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("clients", ClientViewSet, basename="client")
 router.register("projects", ProjectViewSet, basename="project")
+router.register(r"projects/(?P<project_pk>\d+)/members", ProjectMemberViewSet, basename="project-member")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("projects/<int:pk>/close-phase/", ClosePhaseView.as_view(), name="project-close-phase"),
     path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("huiyi.calendar.urls")),

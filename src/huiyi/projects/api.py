@@ -2,14 +2,17 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from huiyi.accounts.models import OrgUnit
+from huiyi.accounts.models import OrgUnit, Role, User
 from huiyi.clients.models import Client
 
 from . import queries, services
-from .models import MeetingProject, MeetingType
+from .models import MeetingProject, MeetingType, ProjectMember
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -124,3 +127,73 @@ class ProjectViewSet(
         if not self.request.user.has_perm("projects.change_meetingproject", serializer.instance):
             raise PermissionDenied(_("Your roles do not allow changing this project."))
         serializer.save()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    role = serializers.SlugRelatedField(slug_field="key", queryset=Role.objects.all())
+
+    class Meta:
+        model = ProjectMember
+        fields = ["id", "user", "role"]
+
+
+class ProjectMemberViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The project team (REQ-PPL-01): people with their role on the project."""
+
+    serializer_class = MemberSerializer
+    pagination_class = None
+
+    def _project(self) -> MeetingProject:
+        project = MeetingProject.objects.filter(pk=self.kwargs["project_pk"]).first()
+        if project is None or not self.request.user.has_perm("projects.view_meetingproject", project):
+            raise NotFound
+        return project
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ProjectMember.objects.none()
+        return self._project().members.select_related("user", "role").order_by("role__key", "user__username")
+
+    def _require_change(self, project):
+        if not self.request.user.has_perm("projects.change_meetingproject", project):
+            raise PermissionDenied(_("Your roles do not allow changing this project's team."))
+
+    def perform_create(self, serializer):
+        project = self._project()
+        self._require_change(project)
+        user, role = serializer.validated_data["user"], serializer.validated_data["role"]
+        if project.members.filter(user=user, role=role).exists():
+            raise serializers.ValidationError(
+                {"user": _("This person already holds this role on the project.")}
+            )
+        serializer.instance = services.add_member(project, user, role)
+
+    def perform_destroy(self, instance):
+        self._require_change(instance.project)
+        services.remove_member(instance)
+
+
+class ClosePhaseSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ClosePhaseView(APIView):
+    """Close the current phase (REQ-QLT-01); one that is not ready needs the director's reason."""
+
+    @extend_schema(request=ClosePhaseSerializer, responses={200: ProjectSerializer})
+    def post(self, request, pk: int):
+        project = MeetingProject.objects.filter(pk=pk).first()
+        if project is None or not request.user.has_perm("projects.view_meetingproject", project):
+            raise NotFound
+        if not request.user.has_perm("projects.change_meetingproject", project):
+            raise PermissionDenied(_("Your roles do not allow changing this project."))
+        data = ClosePhaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.close_phase(
+            project, by=request.user, override_reason=data.validated_data.get("override_reason", "")
+        )
+        project.refresh_from_db()
+        return Response(ProjectSerializer(project, context={"request": request}).data)

@@ -13,7 +13,7 @@ from huiyi.api.errors import error_response
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import active_rulebook, active_version, rulebook_for
 
-from . import checks, queries, scoring
+from . import checks, queries, scoring, services
 from .models import ControlPointResult, CorrectiveAction, Nonconformance, Severity
 
 TRANSLATED = serializers.DictField(child=serializers.CharField())
@@ -212,3 +212,29 @@ class NonconformanceViewSet(viewsets.ReadOnlyModelViewSet):
             severity=params.get("severity", ""),
             project=params.get("project", ""),
         ).order_by("-opened_at", "-pk")
+
+
+class EvaluateRequestSerializer(serializers.Serializer):
+    control_point = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+
+class ProjectEvaluateView(APIView):
+    """Evaluate a project's control points now (all, or one): the scorecard's "Evaluate now"."""
+
+    @extend_schema(request=EvaluateRequestSerializer, responses={200: ResultSerializer(many=True)})
+    def post(self, request, pk: int):
+        project = MeetingProject.objects.select_related("rulebook_version").filter(pk=pk).first()
+        if project is None or not request.user.has_perm("projects.view_meetingproject", project):
+            return error_response("not_found", _("Not found."), status_code=404)
+        if not request.user.has_perm("quality.manage_project_quality", project):
+            return error_response(
+                "permission_denied", _("You may not evaluate this project."), status_code=403
+            )
+        data = EvaluateRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        results = services.evaluate(
+            project, data.validated_data.get("control_point") or None, by=request.user
+        )
+        for row in results:
+            row.rulebook_version = project.rulebook_version
+        return Response(ResultSerializer(results, many=True).data)
