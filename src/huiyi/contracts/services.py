@@ -6,8 +6,6 @@ lands in the audit trail (registered in apps.py; events the trail cannot see are
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from huiyi.calendar.services import due
 from huiyi.core import links
 from huiyi.core.audit import record_event
+from huiyi.core.files import file_facts
 from huiyi.core.notifications import notify
 from huiyi.quality import formulas
 from huiyi.rulebook.display import format_value
@@ -211,14 +210,8 @@ def update_draft(
 
 
 def _file_facts(upload) -> tuple[str, int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in upload.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
-    mime = getattr(upload, "content_type", "") or mimetypes.guess_type(upload.name)[0] or ""
-    return digest.hexdigest(), size, mime
+    facts = file_facts(upload)
+    return facts.sha256, facts.size, facts.mime
 
 
 ALLOWED_COPY_TYPES = ("application/pdf", "image/jpeg", "image/png")

@@ -6,7 +6,6 @@ double booking is not one of them — it changes nothing) are recorded with reco
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiyi.core.audit import record_event
+from huiyi.core.files import file_facts
 from huiyi.quality import formulas
 from huiyi.rulebook.services import rulebook_for
 
@@ -328,11 +328,7 @@ def _require_change(project, by):
 
 
 def _hash(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+    return file_facts(upload).sha256
 
 
 @transaction.atomic

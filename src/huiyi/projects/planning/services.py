@@ -6,8 +6,6 @@ the field, nothing is saved) and audited by the trail (plus record_event where t
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from huiyi.core import links
 from huiyi.core.audit import record_event
+from huiyi.core.files import file_facts
 from huiyi.core.notifications import notify
 
 from . import queries
@@ -478,14 +477,11 @@ def archive_signed_copy(version: PlanVersion, upload, *, by) -> SignedCopy:
         _refuse("file", _("Only the confirmed version's signed copy is archived."))
     if upload is None or not upload.size:
         _refuse("file", _("Choose the signed file."))
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    facts = file_facts(upload)
     copy = SignedCopy(
         version=version,
         original_name=(upload.name or "signed")[:255],
-        sha256=digest.hexdigest(),
+        sha256=facts.sha256,
         size=upload.size,
         uploaded_by=by,
     )
