@@ -31,5 +31,9 @@ urlpatterns = [
     path("", include("huiyi.projects.preparation.api_urls")),
     path("", include("huiyi.contracts.api_urls")),
     path("", include("huiyi.resources.api_urls")),
+    path("", include("huiyi.onsite.attendees.api_urls")),
+    path("", include("huiyi.onsite.checkin.api_urls")),
+    path("", include("huiyi.onsite.inspections.api_urls")),
+    path("", include("huiyi.onsite.agenda.api_urls")),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,22 @@
+"""The on-site cockpit: one page per meeting day for the on-site director, built from the apps' panels."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from huiyi.projects.models import MeetingProject
+
+from .panels import panels
+
+
+@login_required
+def cockpit(request, pk: int):
+    project = get_object_or_404(MeetingProject.objects.select_related("client"), pk=pk)
+    if not request.user.has_perm("projects.view_meetingproject", project):
+        raise PermissionDenied
+    return render(
+        request,
+        "onsite/cockpit.html",
+        {"project": project, "panels": panels(), "now": timezone.now()},
+    )
