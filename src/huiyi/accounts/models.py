@@ -83,6 +83,9 @@ class Role(TimeStampedModel):
         default=False,
         help_text=_("Holders see all meeting projects of the units (and sub-units) they belong to."),
     )
+    #: Default permissions already granted once ("app.codename"); set-up grants only defaults not yet in
+    #: this list, so an administrator's removal sticks while a new app's permissions still arrive.
+    defaults_applied = models.JSONField(_("default permissions applied"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("role")

@@ -9,13 +9,33 @@ from django.db import transaction
 from .models import OrgMembership, OrgUnit, Role, User
 
 DEFAULT_ROLES_FILE = Path(__file__).with_name("default_roles.yaml")
+#: An app may grant the default roles its own permissions in this file beside its models, as
+#: ``{role_key: [app.codename, …]}``, so that each app says itself who may use it.
+APP_ROLE_PERMISSIONS_FILE = "role_permissions.yaml"
 
 
 def default_role_definitions() -> dict:
     roles = yaml.safe_load(DEFAULT_ROLES_FILE.read_text(encoding="utf-8"))["roles"]
     for definition in roles.values():
         definition["permissions"] = _flatten(definition.get("permissions", []))
+    for role_key, names in app_role_permissions().items():
+        if role_key not in roles:
+            raise ValueError(f"{APP_ROLE_PERMISSIONS_FILE}: unknown role {role_key!r}")
+        roles[role_key]["permissions"] = list(dict.fromkeys([*roles[role_key]["permissions"], *names]))
     return roles
+
+
+def app_role_permissions() -> dict[str, list[str]]:
+    from django.apps import apps
+
+    merged: dict[str, list[str]] = {}
+    for app_config in apps.get_app_configs():
+        path = Path(app_config.path) / APP_ROLE_PERMISSIONS_FILE
+        if not path.is_file():
+            continue
+        for role_key, names in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            merged.setdefault(role_key, []).extend(_flatten(names or []))
+    return merged
 
 
 def _flatten(items) -> list[str]:
@@ -30,7 +50,11 @@ def _permissions(names: list[str]) -> list[Permission]:
     found = []
     for name in dict.fromkeys(names):
         app_label, codename = name.split(".", 1)
-        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        permission = (
+            Permission.objects.select_related("content_type")
+            .filter(content_type__app_label=app_label, codename=codename)
+            .first()
+        )
         if permission is not None:
             found.append(permission)
     return found
@@ -38,7 +62,11 @@ def _permissions(names: list[str]) -> list[Permission]:
 
 @transaction.atomic
 def ensure_default_roles(*, update_permissions: bool = False) -> list[Role]:
-    """Create the roles of REQ-PPL-01 that are missing. Existing roles keep an administrator's edits."""
+    """Create the roles of REQ-PPL-01 that are missing and grant default permissions never granted before.
+
+    Existing roles keep an administrator's edits: a default permission is granted once (recorded in
+    ``defaults_applied``); one an administrator removed afterwards is not granted again.
+    """
     roles = []
     for key, definition in default_role_definitions().items():
         role, created = Role.objects.get_or_create(
@@ -49,8 +77,16 @@ def ensure_default_roles(*, update_permissions: bool = False) -> list[Role]:
                 "sees_unit_projects": definition.get("sees_unit_projects", False),
             },
         )
-        if created or update_permissions:
-            role.permissions.add(*_permissions(definition.get("permissions", [])))
+        names = definition.get("permissions", [])
+        if not (created or update_permissions):
+            # Only defaults this role has never been given: an administrator's removals stay removed.
+            names = [name for name in names if name not in set(role.defaults_applied)]
+        granted = _permissions(names)
+        if granted:
+            role.permissions.add(*granted)
+            applied = {f"{p.content_type.app_label}.{p.codename}" for p in granted}
+            role.defaults_applied = sorted(set(role.defaults_applied) | applied)
+            role.save(update_fields=["defaults_applied", "updated_at"])
         roles.append(role)
     return roles
 
