@@ -133,3 +133,18 @@ def test_open_nonconformance_validates_source_and_description(make_project, dire
     with pytest.raises(ValidationError):
         services.open_nonconformance(project, source="complaint", description=" ", by=director)
     assert not Nonconformance.objects.exists()
+
+
+def test_req_ons_04_a_failed_reading_of_a_rule_outside_any_control_point_opens_one_nonconformance(
+    make_project, director
+):
+    from huiyi.rulebook.services import rulebook_for
+
+    project = make_project(phase=4, members=[(director, "project_director")])
+    rule = rulebook_for(project).rules_where(metric="room_relative_humidity")[0]
+    assert rule.control_point is None
+    first = services.nonconformance_for_failed_rule(project, rule, "72", by=director, source="inspection")
+    again = services.nonconformance_for_failed_rule(project, rule, "75", by=director, source="inspection")
+    assert first == again
+    assert first.source == "inspection" and first.rule_id == rule.id and first.req == "REQ-ONS-04"
+    assert first.control_point == ""

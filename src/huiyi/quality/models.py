@@ -77,6 +77,7 @@ class Nonconformance(TimeStampedModel):
         AUDIT = "audit", _("Audit")
         COMPLAINT = "complaint", _("Complaint")
         INCIDENT = "incident", _("Incident")
+        INSPECTION = "inspection", _("On-site inspection")
         OTHER = "other", _("Other")
 
     project = models.ForeignKey(

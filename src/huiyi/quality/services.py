@@ -316,18 +316,32 @@ def _live_nc(project: MeetingProject, rule_id: str) -> Nonconformance | None:
     )
 
 
-def _nonconformance_for_failure(project, rulebook: Rulebook, rule: Rule, value: Decimal, *, by, now):
+def nonconformance_for_failed_rule(
+    project: MeetingProject, rule: Rule, value: Any, *, by=None, source: str = ""
+) -> Nonconformance:
+    """A reading or record that failed ``rule`` (a control point's criterion or any other rule, such as an
+    on-site reading of REQ-ONS-04): open its nonconformance, or return the one still live for the rule."""
+    number = parse_number(value, "value")
+    with transaction.atomic(), _actor(by):
+        return _nonconformance_for_failure(
+            project, rulebook_for(project), rule, number, by=by, now=timezone.now(), source=source
+        )
+
+
+def _nonconformance_for_failure(
+    project, rulebook: Rulebook, rule: Rule, value: Decimal, *, by, now, source: str = ""
+):
     live = _live_nc(project, rule.id)
     if live is not None:
         return live
-    control_point = rulebook.control_point(rule.control_point)
-    owner_role = control_point.owner_role or rule.owner_role or ""
+    control_point = rulebook.control_point(rule.control_point) if rule.control_point else None
+    owner_role = (control_point.owner_role if control_point else "") or rule.owner_role or ""
     try:
         with transaction.atomic():  # a savepoint: a concurrent evaluation may have opened it first
             return _create_nc(
                 project,
                 rulebook,
-                source=Nonconformance.Source.CCP,
+                source=source or Nonconformance.Source.CCP,
                 description=_describe(rule, value),
                 severity=rule.severity or Severity.MINOR,
                 owner_role=owner_role,
