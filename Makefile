@@ -50,11 +50,11 @@ static: deps frontend
 	$(BIN)/huiyi collectstatic --no-input -v 0
 
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then \
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || ! ldconfig -p | grep -q libzbar.so.0; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-noto-cjk fonts-wqy-zenhei >/dev/null; \
-	  else echo "Install Debian's chromium, fonts-noto-cjk and fonts-wqy-zenhei (as root)."; exit 1; fi; \
+	      chromium fonts-noto-cjk fonts-wqy-zenhei libzbar0 >/dev/null; \
+	  else echo "Install Debian's chromium, fonts-noto-cjk, fonts-wqy-zenhei and libzbar0 (as root)."; exit 1; fi; \
 	fi
 
 # A CJK TrueType font makes PDFs searchable; without it (not root) PDFs use a built-in CID font.
