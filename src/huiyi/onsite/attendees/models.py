@@ -53,6 +53,7 @@ class Attendee(AuthoredModel):
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
         ordering = ["project", "name", "pk"]
+        permissions = [("view_attendee_contact", _("Can see attendees' phone numbers and e-mail addresses"))]
         constraints = [
             models.UniqueConstraint(fields=["project", "external_key"], name="attendee_key_per_project")
         ]
@@ -86,6 +87,7 @@ class Ticket(models.Model):
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
+        permissions = [("scan_ticket", _("Can scan tickets and check attendees in"))]
 
     def __str__(self):
         return f"{self.attendee} · {self.code[:6]}…"
