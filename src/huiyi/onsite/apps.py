@@ -8,6 +8,11 @@ class Config(AppConfig):
     verbose_name = _("On site")
 
     def ready(self):
+        from huiyi.core import navigation
+
+        navigation.register(
+            navigation.Module("onsite", _("On site"), "onsite:index", "broadcast"), after="projects"
+        )
         from huiyi.projects.sections import Section
         from huiyi.projects.sections import register as register_section
 

@@ -5,5 +5,6 @@ from . import views
 app_name = "onsite"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("projects/<int:pk>/", views.cockpit, name="cockpit"),
 ]

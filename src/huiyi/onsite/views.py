@@ -8,6 +8,23 @@ from django.utils import timezone
 from huiyi.projects.models import MeetingProject
 
 from .panels import panels
+from .queries import on_site_projects
+
+
+@login_required
+def index(request):
+    """The meetings on site today and this week, each with its cockpit."""
+    now = timezone.now()
+    projects = list(on_site_projects(request.user, now))
+    return render(
+        request,
+        "onsite/index.html",
+        {
+            "running": [p for p in projects if p.start <= now],
+            "upcoming": [p for p in projects if p.start > now],
+            "now": now,
+        },
+    )
 
 
 @login_required
