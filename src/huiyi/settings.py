@@ -301,6 +301,24 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several apps name alike ("kind", "outcome", "channel", "status"…):
+    # without these, drf-spectacular invents hashed names (Kind42bEnum) that change with the choices.
+    "ENUM_NAME_OVERRIDES": {
+        "ClientKindEnum": "huiyi.clients.models.Client.Kind",
+        "ResourceKindEnum": "huiyi.projects.planning.models.ResourceKind",  # also a booking's kind
+        "ChangeRequestKindEnum": "huiyi.contracts.models.ChangeRequest.Kind",
+        "PlanReviewOutcomeEnum": "huiyi.projects.planning.models.ReviewOutcome",
+        "ReviewStepOutcomeEnum": "huiyi.projects.preparation.models.ReviewStep.Outcome",
+        "AttendeeCommunicationKindEnum": "huiyi.projects.preparation.models.AttendeeCommunication.Kind",
+        "AttendeeCommunicationChannelEnum": "huiyi.projects.preparation.models.AttendeeCommunication.Channel",
+        "ClientMessageChannelEnum": "huiyi.projects.preparation.models.ClientMessage.Channel",
+        "InquiryChannelEnum": "huiyi.projects.intake.models.Inquiry.Channel",
+        "MaterialApprovalEnum": "huiyi.projects.preparation.models.MaterialItem.Approval",
+        "TestReportKindEnum": "huiyi.resources.models.TestReport.Kind",
+        "UsageConditionEnum": "huiyi.resources.models.UsageLog.Condition",
+        "EquipmentStatusEnum": "huiyi.resources.models.Equipment.Status",
+        "RemedyStatusEnum": "huiyi.contracts.models.Breach.RemedyStatus",
+    },
     # The schema's own warnings are checked by the test suite (tests/api), not by `check --deploy`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
