@@ -74,7 +74,8 @@ def test_REQ_PLN_03_review_and_send_through_the_api(api, draft, team):
     assert sent.status_code == 201 and "/planning/confirm/" in sent.json()["url"]
     draft.refresh_from_db()
     assert draft.status == PlanStatus.SENT
-    assert "url" not in str(api.get(f"/api/v1/plans/{draft.pk}/").json().keys())
+    # the confirmation link is returned once, never again (the payload links only the PDF and signed copies)
+    assert "/planning/confirm/" not in api.get(f"/api/v1/plans/{draft.pk}/").content.decode()
 
 
 def test_outsider_gets_404(api, draft, team):

@@ -8,13 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huiyi.projects.models import MeetingProject
 
 from . import queries, services
-from .models import AgendaItem, BudgetLine, PlanReview, PlanVersion, ResourceLine, RiskItem
+from .models import (
+    AgendaItem,
+    BudgetLine,
+    PlanReview,
+    PlanVersion,
+    ResourceLine,
+    ReviewOutcome,
+    RiskItem,
+    SignedCopy,
+)
 
 
 class Frozen(APIException):
@@ -47,6 +57,26 @@ class RiskItemSerializer(serializers.ModelSerializer):
         fields = ["risk", "description", "response", "owner"]
 
 
+class SignedCopySerializer(serializers.ModelSerializer):
+    """The client's e-signed copy of the confirmed version, archived with its SHA-256 (CCP 3)."""
+
+    uploaded_by = serializers.StringRelatedField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SignedCopy
+        fields = ["id", "original_name", "sha256", "size", "uploaded_at", "uploaded_by", "url"]
+        read_only_fields = fields
+
+    def get_url(self, copy) -> str:
+        return _absolute(self.context, reverse("planning:signed_copy", args=[copy.pk]))
+
+
+def _absolute(context, path: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 NESTED = {
     "agenda": ("agenda_items", AgendaItemSerializer),
     "resources": ("resource_lines", ResourceLineSerializer),
@@ -64,6 +94,9 @@ class PlanVersionSerializer(serializers.ModelSerializer):
     budget_total = serializers.SerializerMethodField()
     creativity_score = serializers.SerializerMethodField()
     client_confirmation = serializers.SerializerMethodField()
+    signed_copies = SignedCopySerializer(many=True, read_only=True)
+    pdf_url = serializers.SerializerMethodField(help_text=_("The plan as PDF, in Chinese."))
+    pdf_url_en = serializers.SerializerMethodField(help_text=_("The plan as PDF, in English."))
 
     class Meta:
         model = PlanVersion
@@ -87,6 +120,9 @@ class PlanVersionSerializer(serializers.ModelSerializer):
             "sent_at",
             "confirmed_at",
             "client_confirmation",
+            "signed_copies",
+            "pdf_url",
+            "pdf_url_en",
             "created_at",
             "updated_at",
         ]
@@ -102,6 +138,12 @@ class PlanVersionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def get_pdf_url(self, version) -> str:
+        return _absolute(self.context, reverse("planning:pdf", args=[version.pk]))
+
+    def get_pdf_url_en(self, version) -> str:
+        return _absolute(self.context, reverse("planning:pdf", args=[version.pk]) + "?lang=en")
 
     def get_budget_total(self, version) -> str:
         return str(queries.budget_total(version))
@@ -265,4 +307,64 @@ class SendPlanView(APIView):
                 "status": version.status,
             },
             status=status.HTTP_201_CREATED,
+        )
+
+
+def _version_response(request, version: PlanVersion, status_code=status.HTTP_200_OK) -> Response:
+    data = PlanVersionSerializer(queries.version_detail(version.pk), context={"request": request}).data
+    return Response(data, status=status_code)
+
+
+class SubmitPlanView(APIView):
+    """Submit a draft for internal review (REQ-PLN-03): goals, a budget line and a risk are required."""
+
+    @extend_schema(request=None, responses=PlanVersionSerializer)
+    def post(self, request, pk):
+        version = _version_for(request, pk, "planning.edit_plan")
+        return _version_response(request, services.submit_for_review(version, by=request.user))
+
+
+class ConcludeReviewSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ConcludeReviewView(APIView):
+    """Conclude the internal review: `approve` (ready to send to the client) or `return` (back to draft, the
+    note says what needs rework). At least one reviewer must have scored the version."""
+
+    @extend_schema(request=ConcludeReviewSerializer, responses=PlanVersionSerializer)
+    def post(self, request, pk):
+        version = _version_for(request, pk, "planning.review_plan")
+        data = ConcludeReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.conclude_review(version, by=request.user, **data.validated_data)
+        return _version_response(request, version)
+
+
+class SignedCopyUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("The client's e-signed copy of the confirmed version."))
+
+
+class SignedCopiesView(APIView):
+    """The client's e-signed copies of a confirmed version. POST (multipart, field `file`) archives one with
+    its SHA-256 and size; only the confirmed version takes a signed copy."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=SignedCopySerializer(many=True))
+    def get(self, request, pk):
+        version = _version_for(request, pk)
+        return Response(
+            SignedCopySerializer(version.signed_copies.all(), many=True, context={"request": request}).data
+        )
+
+    @extend_schema(request=SignedCopyUploadSerializer, responses={201: SignedCopySerializer})
+    def post(self, request, pk):
+        version = _version_for(request, pk, "planning.edit_plan")
+        data = SignedCopyUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        copy = services.archive_signed_copy(version, data.validated_data["file"], by=request.user)
+        return Response(
+            SignedCopySerializer(copy, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
