@@ -95,8 +95,8 @@ class PlanVersionSerializer(serializers.ModelSerializer):
     creativity_score = serializers.SerializerMethodField()
     client_confirmation = serializers.SerializerMethodField()
     signed_copies = SignedCopySerializer(many=True, read_only=True)
-    pdf_url = serializers.SerializerMethodField(help_text=_("The plan as PDF, in Chinese."))
-    pdf_url_en = serializers.SerializerMethodField(help_text=_("The plan as PDF, in English."))
+    pdf_url = serializers.SerializerMethodField(help_text="The plan as PDF, in Chinese.")
+    pdf_url_en = serializers.SerializerMethodField(help_text="The plan as PDF, in English.")
 
     class Meta:
         model = PlanVersion
@@ -343,7 +343,7 @@ class ConcludeReviewView(APIView):
 
 
 class SignedCopyUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("The client's e-signed copy of the confirmed version."))
+    file = serializers.FileField(help_text="The client's e-signed copy of the confirmed version.")
 
 
 class SignedCopiesView(APIView):

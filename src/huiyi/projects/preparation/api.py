@@ -2,15 +2,27 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
 from huiyi.accounts.models import User
 from huiyi.projects.models import MeetingProject
 
 from . import queries, services
-from .models import AttendeeCommunication, ClientMessage, MaterialItem, ReviewStep, Task, TrainingSession
+from .models import (
+    AttendeeCommunication,
+    ClientMessage,
+    HostEvaluation,
+    MaterialItem,
+    ReviewStep,
+    Task,
+    TrainingSession,
+)
 
 
 def _django_errors_as_api(action):
@@ -177,6 +189,15 @@ class ReviewStepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Projec
         )
         return Response(ReviewStepSerializer(step).data)
 
+    @extend_schema(request=None, responses=ReviewStepSerializer)
+    @action(detail=True, methods=["post"])
+    def restart(self, request, *args, **kwargs):
+        """After rework, a returned step runs again with a fresh working-day deadline."""
+        step = self.get_object()
+        self.require("preparation.review_step", step)
+        step = _django_errors_as_api(lambda: services.restart_review_step(step, by=request.user))
+        return Response(ReviewStepSerializer(step).data)
+
 
 # -- training ---------------------------------------------------------------------------------------------
 
@@ -233,6 +254,36 @@ class TrainingViewSet(
         return Response(TrainingSerializer(queries.trainings(session.project).get(pk=session.pk)).data)
 
 
+# -- host / MC evaluation --------------------------------------------------------------------------------
+
+
+class HostEvaluationSerializer(serializers.ModelSerializer):
+    created_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = HostEvaluation
+        fields = ["id", "host_name", "score", "comment", "created_at", "created_by"]
+        read_only_fields = ["created_at"]
+
+
+class HostEvaluationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProjectNestedViewSet):
+    """The host/MC's professional evaluation, a score from 0 to 100 (REQ-PRE-02); the scores feed CCP 7."""
+
+    serializer_class = HostEvaluationSerializer
+
+    def project_queryset(self, project):
+        return queries.host_evaluations(project).select_related("created_by")
+
+    def perform_create(self, serializer):
+        project = self.get_project()
+        self.require("preparation.record_training", project)
+        serializer.instance = _django_errors_as_api(
+            lambda: services.record_host_evaluation(
+                project, created_by=self.request.user, **serializer.validated_data
+            )
+        )
+
+
 # -- materials --------------------------------------------------------------------------------------------
 
 
@@ -263,6 +314,21 @@ class MaterialSerializer(serializers.ModelSerializer):
             "approval_via_link",
             "approval_comment",
         ]
+
+
+class DesignDecisionSerializer(serializers.Serializer):
+    approved = serializers.BooleanField(help_text="true: the client approves the design; false: rejects it.")
+    client_name = serializers.CharField(max_length=100, help_text="Who decided on the client's side.")
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ApprovalLinkRequestSerializer(serializers.Serializer):
+    recipient = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+ApprovalLinkSerializer = inline_serializer(
+    "DesignApprovalLink", {"url": serializers.URLField(), "expires_at": serializers.DateTimeField()}
+)
 
 
 class MaterialViewSet(
@@ -306,6 +372,37 @@ class MaterialViewSet(
             _django_errors_as_api(
                 lambda: services.rate_material(item, by=self.request.user, satisfaction=data["satisfaction"])
             )
+
+    @extend_schema(request=DesignDecisionSerializer, responses=MaterialSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request, *args, **kwargs):
+        """Record the client's decision on the design, given by phone or in person (REQ-PRE-05, CCP 5)."""
+        item = self.get_object()
+        self.require("preparation.manage", item)
+        data = DesignDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = _django_errors_as_api(
+            lambda: services.record_design_decision(item, by=request.user, **data.validated_data)
+        )
+        return Response(MaterialSerializer(item).data)
+
+    @extend_schema(request=ApprovalLinkRequestSerializer, responses={201: ApprovalLinkSerializer})
+    @action(detail=True, methods=["post"], url_path="approval-link")
+    def approval_link(self, request, *args, **kwargs):
+        """Issue the client's signed, single-use link to approve or reject the design. The URL is returned
+        once, never again (only its hash is stored)."""
+        item = self.get_object()
+        self.require("preparation.manage", item)
+        data = ApprovalLinkRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link, token = services.issue_design_approval_link(item, by=request.user, **data.validated_data)
+        return Response(
+            {
+                "url": request.build_absolute_uri(reverse("preparation:approve", args=[token])),
+                "expires_at": serializers.DateTimeField().to_representation(link.expires_at),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # -- client communications --------------------------------------------------------------------------------
@@ -375,3 +472,33 @@ class AttendeeCommunicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = AttendeeCommunication
         fields = ["id", "kind", "channel", "planned_for", "sent_at", "note"]
+        read_only_fields = ["sent_at"]
+
+
+class AttendeeCommunicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ProjectNestedViewSet
+):
+    """Planned messages to attendees (REQ-PRE-03): agenda, travel guide, catering … with channel and date.
+    POST `{id}/sent/` records that one went out."""
+
+    serializer_class = AttendeeCommunicationSerializer
+
+    def project_queryset(self, project):
+        return queries.attendee_communications(project)
+
+    def perform_create(self, serializer):
+        project = self.get_project()
+        self.require("preparation.manage", project)
+        serializer.instance = _django_errors_as_api(
+            lambda: services.plan_attendee_communication(
+                project, created_by=self.request.user, **serializer.validated_data
+            )
+        )
+
+    @extend_schema(request=None, responses=AttendeeCommunicationSerializer)
+    @action(detail=True, methods=["post"])
+    def sent(self, request, *args, **kwargs):
+        item = self.get_object()
+        self.require("preparation.manage", item)
+        item = _django_errors_as_api(lambda: services.mark_attendee_communication_sent(item, by=request.user))
+        return Response(AttendeeCommunicationSerializer(item).data)

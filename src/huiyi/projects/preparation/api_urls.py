@@ -54,4 +54,39 @@ urlpatterns = [
         api.ClientMessageViewSet.as_view(_detail),
         name="preparation-communication-detail",
     ),
+    path(
+        "projects/<int:project_pk>/reviews/<int:pk>/restart/",
+        api.ReviewStepViewSet.as_view({"post": "restart"}),
+        name="preparation-review-restart",
+    ),
+    path(
+        "projects/<int:project_pk>/host-evaluations/",
+        api.HostEvaluationViewSet.as_view(_list),
+        name="preparation-host-evaluation-list",
+    ),
+    path(
+        "projects/<int:project_pk>/materials/<int:pk>/decision/",
+        api.MaterialViewSet.as_view({"post": "decision"}),
+        name="preparation-material-decision",
+    ),
+    path(
+        "projects/<int:project_pk>/materials/<int:pk>/approval-link/",
+        api.MaterialViewSet.as_view({"post": "approval_link"}),
+        name="preparation-material-approval-link",
+    ),
+    path(
+        "projects/<int:project_pk>/attendee-communications/",
+        api.AttendeeCommunicationViewSet.as_view(_list),
+        name="preparation-attendee-communication-list",
+    ),
+    path(
+        "projects/<int:project_pk>/attendee-communications/<int:pk>/",
+        api.AttendeeCommunicationViewSet.as_view({"get": "retrieve"}),
+        name="preparation-attendee-communication-detail",
+    ),
+    path(
+        "projects/<int:project_pk>/attendee-communications/<int:pk>/sent/",
+        api.AttendeeCommunicationViewSet.as_view({"post": "sent"}),
+        name="preparation-attendee-communication-sent",
+    ),
 ]
