@@ -1,13 +1,16 @@
 """Contracts over the API: thin serializers and viewsets that call the services."""
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from huiyi.core import links
 from huiyi.projects.queries import visible_projects
 
 from . import queries, services
@@ -40,6 +43,8 @@ class ContractSerializer(serializers.ModelSerializer):
     client = serializers.PrimaryKeyRelatedField(read_only=True)
     signed_by = serializers.StringRelatedField(read_only=True)
     signed_copy_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField(help_text="The contract as PDF, in Chinese.")
+    pdf_url_en = serializers.SerializerMethodField(help_text="The contract as PDF, in English.")
 
     class Meta:
         model = Contract
@@ -71,6 +76,8 @@ class ContractSerializer(serializers.ModelSerializer):
             "signed_copy_size",
             "signed_copy_mime",
             "retention_until",
+            "pdf_url",
+            "pdf_url_en",
             "created_at",
             "updated_at",
         ]
@@ -96,6 +103,12 @@ class ContractSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(
             reverse("contracts:signed_copy", args=[contract.pk])
         )
+
+    def get_pdf_url(self, contract) -> str:
+        return self.context["request"].build_absolute_uri(reverse("contracts:pdf", args=[contract.pk]))
+
+    def get_pdf_url_en(self, contract) -> str:
+        return self.get_pdf_url(contract) + "?lang=en"
 
     @staticmethod
     def _standards(points, standards):
@@ -137,6 +150,25 @@ class SignSerializer(serializers.Serializer):
 
 class ClientConfirmationSerializer(serializers.Serializer):
     client_name = serializers.CharField(help_text=_("The client's person who confirmed the change."))
+
+
+class ContractSignedCopySerializer(serializers.Serializer):
+    signed_copy = serializers.FileField(
+        help_text="The signed contract (kept with its SHA-256, size and type)."
+    )
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Why the change is rejected.")
+
+
+class RemedySerializer(serializers.Serializer):
+    remedy_status = serializers.ChoiceField(choices=Breach.RemedyStatus.choices)
+
+
+ClientLinkSerializer = inline_serializer(
+    "ChangeRequestClientLink", {"url": serializers.URLField(), "expires_at": serializers.DateTimeField()}
+)
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):
@@ -257,11 +289,15 @@ class ProjectContractViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, vie
         serializer.save()
 
 
-class ContractViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """`/api/v1/contracts/{id}/`: one version; PATCH changes a draft; `sign/` signs it."""
+class ContractViewSet(
+    mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """`/api/v1/contracts/{id}/`: one version; PATCH changes a draft; `sign/` signs it, `signed-copy/` uploads
+    the signed copy, `close/` closes a signed contract; DELETE removes a draft (a signed contract is kept for
+    its retention period)."""
 
     serializer_class = ContractSerializer
-    http_method_names = ["get", "patch", "post", "head", "options"]
+    http_method_names = ["get", "patch", "post", "delete", "head", "options"]
 
     def get_queryset(self):
         return queries.contracts_of_projects(self.request.user)
@@ -285,6 +321,28 @@ class ContractViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewse
             contract, by=request.user, signed_at=data.validated_data.get("signed_at")
         )
         return Response(ContractSerializer(contract, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ContractSignedCopySerializer, responses=ContractSerializer)
+    @action(
+        detail=True, methods=["post"], url_path="signed-copy", parser_classes=[MultiPartParser, FormParser]
+    )
+    def signed_copy(self, request, pk=None):
+        """Upload (or replace) the signed copy of the contract (multipart, field `signed_copy`)."""
+        contract = self.get_object()
+        data = ContractSignedCopySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contract = services.attach_signed_copy(contract, data.validated_data["signed_copy"], by=request.user)
+        return Response(ContractSerializer(contract, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close a signed contract in force (the service is delivered and accounts settled)."""
+        contract = services.close_contract(self.get_object(), by=request.user)
+        return Response(ContractSerializer(contract, context=self.get_serializer_context()).data)
+
+    def perform_destroy(self, instance):
+        services.delete_contract(instance, by=self.request.user)
 
 
 class _ContractChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -320,11 +378,7 @@ class ChangeRequestViewSet(_ContractChildViewSet):
         change = services.approve_change_request(change, by=request.user)
         return Response(ChangeRequestSerializer(change, context=self.get_serializer_context()).data)
 
-    @extend_schema(
-        request=serializers.Serializer,
-        responses=ChangeRequestSerializer,
-        description=_("Body: {client_name}"),
-    )
+    @extend_schema(request=ClientConfirmationSerializer, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"], url_path="client-confirmation")
     def client_confirmation(self, request, contract_id=None, pk=None):
         change = get_object_or_404(self.get_queryset(), pk=pk)
@@ -332,6 +386,32 @@ class ChangeRequestViewSet(_ContractChildViewSet):
             change, by=request.user, client_name=str(request.data.get("client_name", ""))
         )
         return Response(ChangeRequestSerializer(change, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=RejectSerializer, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, contract_id=None, pk=None):
+        """Reject the change (project director or manager), with the reason."""
+        change = get_object_or_404(self.get_queryset(), pk=pk)
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = services.reject_change_request(change, by=request.user, reason=data.validated_data["reason"])
+        return Response(ChangeRequestSerializer(change, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={201: ClientLinkSerializer})
+    @action(detail=True, methods=["post"], url_path="client-link")
+    def client_link(self, request, contract_id=None, pk=None):
+        """Issue the client's signed, single-use link to confirm or decline the change. The URL is returned
+        once, never again (only its hash is stored)."""
+        change = get_object_or_404(self.get_queryset(), pk=pk)
+        token = services.issue_client_link(change, by=request.user)
+        link = links.resolve(token, services.CLIENT_LINK_PURPOSE)
+        return Response(
+            {
+                "url": request.build_absolute_uri(reverse("contracts:client_change", args=[token])),
+                "expires_at": serializers.DateTimeField().to_representation(link.expires_at),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class BreachViewSet(_ContractChildViewSet):
@@ -343,6 +423,18 @@ class BreachViewSet(_ContractChildViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Breach.objects.none()
         return queries.breaches_of_project(self.contract().project)
+
+    @extend_schema(request=RemedySerializer, responses=BreachSerializer)
+    @action(detail=True, methods=["post"])
+    def remedy(self, request, contract_id=None, pk=None):
+        """Move the remedy on: agreed → in progress → completed (the completion time is recorded)."""
+        breach = get_object_or_404(self.get_queryset(), pk=pk)
+        data = RemedySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        breach = services.update_remedy_status(
+            breach, by=request.user, status=data.validated_data["remedy_status"]
+        )
+        return Response(BreachSerializer(breach, context=self.get_serializer_context()).data)
 
 
 __all__ = ["ProjectContractViewSet", "ContractViewSet", "ChangeRequestViewSet", "BreachViewSet"]
