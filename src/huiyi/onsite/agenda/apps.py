@@ -8,4 +8,21 @@ class Config(AppConfig):
     verbose_name = _("Live agenda")
 
     def ready(self):
-        pass
+        from huiyi.core.audit import register
+        from huiyi.onsite.panels import Panel
+        from huiyi.onsite.panels import register as register_panel
+
+        from . import metrics, models, rules, tasks  # noqa: F401  (registers metrics, permissions, jobs)
+
+        for model in (
+            models.AgendaSettings,
+            models.AgendaItem,
+            models.QaAnswer,
+            models.TeaBreakReminder,
+            models.ProgressReport,
+            models.CoverageItem,
+            models.SatisfactionEntry,
+        ):
+            register(model)
+
+        register_panel(Panel("liveagenda", "liveagenda/_cockpit_panel.html", order=30, width="col-lg-6"))
