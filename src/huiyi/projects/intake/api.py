@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -81,7 +81,7 @@ class InquirySerializer(serializers.ModelSerializer):
             "project",
         ]
 
-    @extend_schema(exclude=True)
+    @extend_schema_field(StepTimingSerializer(many=True))
     def get_steps(self, inquiry) -> list:
         return StepTimingSerializer(queries.contact_step_timings(inquiry), many=True).data
 
@@ -241,6 +241,8 @@ class RevisionSerializer(serializers.ModelSerializer):
     )
     completeness = serializers.SerializerMethodField()
     confirmation = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField(help_text="The requirements list as PDF, in Chinese.")
+    pdf_url_en = serializers.SerializerMethodField(help_text="The requirements list as PDF, in English.")
 
     class Meta:
         model = RequirementsRevision
@@ -263,6 +265,8 @@ class RevisionSerializer(serializers.ModelSerializer):
             "items",
             "completeness",
             "confirmation",
+            "pdf_url",
+            "pdf_url_en",
             "updated_at",
         ]
         read_only_fields = ["number", "status", "updated_at"]
@@ -282,7 +286,26 @@ class RevisionSerializer(serializers.ModelSerializer):
         }
         return data
 
-    @extend_schema(exclude=True)
+    def get_pdf_url(self, revision) -> str:
+        path = reverse("intake:requirements_pdf", args=[revision.project_id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_pdf_url_en(self, revision) -> str:
+        return self.get_pdf_url(revision) + "?lang=en"
+
+    @extend_schema_field(
+        inline_serializer(
+            "RequirementsCompleteness",
+            {
+                "index": serializers.DecimalField(max_digits=5, decimal_places=4),
+                "recorded": serializers.IntegerField(),
+                "unclear": serializers.IntegerField(),
+                "total": serializers.IntegerField(),
+                "missing": serializers.ListField(child=serializers.CharField()),
+            },
+        )
+    )
     def get_completeness(self, revision) -> dict:
         score = completeness.of_revision(revision, rulebook_for(revision.project))
         return {
@@ -293,7 +316,18 @@ class RevisionSerializer(serializers.ModelSerializer):
             "missing": score.missing,
         }
 
-    @extend_schema(exclude=True)
+    @extend_schema_field(
+        inline_serializer(
+            "RequirementsConfirmation",
+            {
+                "confirmed_by": serializers.CharField(),
+                "confirmed_at": serializers.DateTimeField(),
+                "address": serializers.CharField(),
+                "link": serializers.IntegerField(allow_null=True),
+            },
+            allow_null=True,
+        )
+    )
     def get_confirmation(self, revision) -> dict | None:
         if not revision.is_confirmed:
             return None
@@ -334,7 +368,7 @@ class RequirementsView(ProjectScopedMixin, APIView):
                 },
                 status=status.HTTP_404_NOT_FOUND,
             )
-        return Response(RevisionSerializer(revision).data)
+        return Response(RevisionSerializer(revision, context={"request": request}).data)
 
     @extend_schema(request=RevisionSerializer, responses=RevisionSerializer)
     def put(self, request, pk):
@@ -354,7 +388,11 @@ class RequirementsView(ProjectScopedMixin, APIView):
         revision = services.save_requirements(
             project, by=request.user, basic=basic, values=values, items=items
         )
-        return Response(RevisionSerializer(queries.current_revision(project) or revision).data)
+        return Response(
+            RevisionSerializer(
+                queries.current_revision(project) or revision, context={"request": request}
+            ).data
+        )
 
 
 class SendLinkView(ProjectScopedMixin, APIView):
