@@ -91,7 +91,9 @@ class ProgressReportForm(StyledForm):
 
 class CoverageTickForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-    link = forms.URLField(label=_("Link to the photos or video"), max_length=500, required=False)
+    link = forms.URLField(
+        label=_("Link to the photos or video"), max_length=500, required=False, assume_scheme="https"
+    )
 
 
 class CoverageItemForm(StyledForm):
