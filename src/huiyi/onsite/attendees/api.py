@@ -119,6 +119,7 @@ class AttendeeSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if not self.context.get("full_contact"):
             data["phone"], data["email"] = queries.shown_contact(instance, False)
+            data["external_key"] = queries.shown_key(instance, False)
         if not self.context.get("ticket_codes"):
             data.pop("ticket_code", None)
         return data

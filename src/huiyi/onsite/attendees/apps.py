@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Config(AppConfig):
     name = "huiyi.onsite.attendees"
     label = "attendees"
-    verbose_name = _("Attendees")
+    verbose_name = pgettext_lazy("attendee", "Attendees")
 
     def ready(self):
         from huiyi.core.audit import register

@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from .queries import shown_contact
+from .queries import shown_contact, shown_key
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,9 +32,9 @@ def attendees_xlsx(project, attendees, *, full_contact: bool) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=project.code[:31] or "attendees")
     headers = [
-        _("Name"),
-        _("Organisation"),
-        _("Title"),
+        pgettext("attendee", "Name"),
+        pgettext("attendee", "Organisation"),
+        pgettext("attendee", "Title"),
         _("Mobile phone"),
         _("E-mail"),
         _("Category"),
@@ -65,7 +66,7 @@ def attendees_xlsx(project, attendees, *, full_contact: bool) -> bytes:
             attendee.dietary,
             attendee.get_language_display(),
             attendee.get_status_display(),
-            attendee.external_key,
+            shown_key(attendee, full_contact),
         ]
         cells = []
         for value in row:

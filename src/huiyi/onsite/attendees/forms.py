@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import importing
 from .models import Attendee, Category, Language
@@ -25,9 +26,13 @@ def _max(name: str) -> int:
 
 
 class AttendeeForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=_max("name"))
-    organisation = forms.CharField(label=_("Organisation"), max_length=_max("organisation"), required=False)
-    title = forms.CharField(label=_("Title"), max_length=_max("title"), required=False)
+    name = forms.CharField(label=pgettext_lazy("attendee", "Name"), max_length=_max("name"))
+    organisation = forms.CharField(
+        label=pgettext_lazy("attendee", "Organisation"), max_length=_max("organisation"), required=False
+    )
+    title = forms.CharField(
+        label=pgettext_lazy("attendee", "Title"), max_length=_max("title"), required=False
+    )
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=_max("phone"),

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import Attendee, Category, Language
 
@@ -41,9 +41,9 @@ FIELDS = [
     "key",
 ]
 FIELD_LABELS = {
-    "name": gettext_lazy("Name"),
-    "organisation": gettext_lazy("Organisation"),
-    "title": gettext_lazy("Title"),
+    "name": pgettext_lazy("attendee", "Name"),
+    "organisation": pgettext_lazy("attendee", "Organisation"),
+    "title": pgettext_lazy("attendee", "Title"),
     "phone": gettext_lazy("Mobile phone"),
     "email": gettext_lazy("E-mail"),
     "category": gettext_lazy("Category"),

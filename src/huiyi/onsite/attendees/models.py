@@ -4,6 +4,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.core.models import AuthoredModel
 from huiyi.projects.models import MeetingProject
@@ -13,7 +14,7 @@ class Category(models.TextChoices):
     VIP = "vip", _("VIP")
     SPEAKER = "speaker", _("Speaker")
     GUEST = "guest", _("Guest")
-    STAFF = "staff", _("Staff")
+    STAFF = "staff", pgettext_lazy("attendee", "Staff")
     PRESS = "press", _("Press")
 
 
@@ -34,9 +35,9 @@ class Attendee(AuthoredModel):
     )
     #: The stable key an import matches on, so that importing the same file again updates instead of adding.
     external_key = models.CharField(_("import key"), max_length=120)
-    name = models.CharField(_("name"), max_length=120)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=120, blank=True)
+    name = models.CharField(pgettext_lazy("attendee", "name"), max_length=120)
+    organisation = models.CharField(pgettext_lazy("attendee", "organisation"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("attendee", "title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     category = models.CharField(

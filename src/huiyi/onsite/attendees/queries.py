@@ -42,6 +42,18 @@ def shown_contact(attendee: Attendee, full: bool) -> tuple[str, str]:
     return mask_phone(attendee.phone), mask_email(attendee.email)
 
 
+def shown_key(attendee: Attendee, full: bool) -> str:
+    """The import key; one derived from the phone or e-mail (tel:…, mail:…) is masked like them."""
+    key = attendee.external_key
+    if full:
+        return key
+    if key.startswith("tel:"):
+        return "tel:" + mask_phone(key[4:])
+    if key.startswith("mail:"):
+        return "mail:" + mask_email(key[5:])
+    return key
+
+
 def attendees(project, *, q: str = "", category: str = "", status: str = "", full_phone_search: bool = True):
     """The project's attendees with their tickets, filtered. `q` matches a fragment of the name or the
     organisation, or of the phone number; without the contact permission only the last digits of a phone

@@ -108,6 +108,7 @@ def attendee_detail(request, pk):
         "attendee": attendee,
         "phone": phone,
         "email": email,
+        "key": queries.shown_key(attendee, full),
         "full_contact": full,
         "can_change": user.has_perm("attendees.change", project),
         "can_scan": can_scan,
