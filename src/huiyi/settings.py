@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "UsageConditionEnum": "huiyi.resources.models.UsageLog.Condition",
         "EquipmentStatusEnum": "huiyi.resources.models.Equipment.Status",
         "RemedyStatusEnum": "huiyi.contracts.models.Breach.RemedyStatus",
+        "AttendeeCategoryEnum": "huiyi.onsite.attendees.models.Category",
+        "ScanSourceEnum": "huiyi.onsite.checkin.models.Source",
     },
     # The schema's own warnings are checked by the test suite (tests/api), not by `check --deploy`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,

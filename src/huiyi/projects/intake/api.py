@@ -5,7 +5,12 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -210,6 +215,7 @@ class InquiryViewSet(
 # --- requirements list ----------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="RequirementItem")
 class ItemSerializer(serializers.ModelSerializer):
     key = serializers.ChoiceField(RequirementItem.Key.choices)
     completion = serializers.DecimalField(

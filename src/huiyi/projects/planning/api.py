@@ -5,7 +5,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -33,6 +33,7 @@ class Frozen(APIException):
     default_detail = _("This plan version is no longer a draft and cannot change; create a new version.")
 
 
+@extend_schema_serializer(component_name="PlanAgendaItem")  # the live agenda of the meeting is another thing
 class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
