@@ -86,7 +86,9 @@ class LiveAgendaDeviationSerializer(serializers.Serializer):
 def _deviation(judged: timing.Judged | None):
     if judged is None:
         return None
-    return {"minutes": timing.shown(judged.value, Decimal("0.01")), "passes": judged.passes}
+    return LiveAgendaDeviationSerializer(
+        {"minutes": timing.shown(judged.value, Decimal("0.01")), "passes": judged.passes}
+    ).data
 
 
 class LiveAgendaAnswerSerializer(serializers.ModelSerializer):

@@ -16,7 +16,6 @@ from huiyi.quality.metrics import Measurement, NotMeasurable, metric
 from . import queries, timing
 from .models import AgendaItem, TeaBreakReminder
 
-NO_ACTUAL_TIMES = _("No agenda item has an actual start yet.")
 NO_FINISHED_ITEM = _("No agenda item has both an actual start and end yet.")
 #: Shown as evidence of the process deviation (translated when displayed).
 PROCESS_FORMULA = gettext_noop("|actual − planned| / planned, over the span of the finished agenda items")
@@ -32,28 +31,26 @@ def _iso(value) -> str:
 
 @metric("agenda_segment_deviation")
 def agenda_segment_deviation(project, rulebook):
-    """REQ-ONS-05 (§2.6(3) 3.2): the agenda deviation furthest from plan, in minutes and signed, so that the
-    range rule (±tolerance) judges it. Each started item counts its start deviation (actual − planned start)
-    and each finished one also its duration deviation (actual − planned duration)."""
+    """REQ-ONS-05 (§2.6(3) 3.2): the segment deviation furthest from plan, in minutes and signed, so that the
+    range rule (±tolerance) judges it. A segment's deviation is the rulebook's: actual − planned duration of
+    each finished agenda item. (Late starts are shown per item and weigh in the process deviation.)"""
     rules = queries.rules_for(project)
     rows = queries.item_rows(project, rules)
     worst = queries.worst_deviation(rows)
     if worst is None:
-        return NotMeasurable(NO_ACTUAL_TIMES)
+        return NotMeasurable(NO_FINISHED_ITEM)
     row, judged = worst
-    failing = [
-        {"item": r.item.pk, "title": r.item.title}
-        for r in rows
-        if (r.start is not None and not r.start.passes) or (r.duration is not None and not r.duration.passes)
-    ]
     return Measurement(
         value=timing.shown(judged.value, Decimal("0.01")),
         evidence={
             "item": row.item.pk,
             "title": row.item.title,
-            "deviation": "start" if judged is row.start else "duration",
-            "items_measured": sum(1 for r in rows if r.start is not None),
-            "items_outside_tolerance": failing,
+            "items_measured": sum(1 for r in rows if r.duration is not None),
+            "items_outside_tolerance": [
+                {"item": r.item.pk, "title": r.item.title, "minutes": _m(r.duration.value)}
+                for r in rows
+                if r.duration is not None and not r.duration.passes
+            ],
         },
     )
 

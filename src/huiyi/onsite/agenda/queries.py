@@ -182,12 +182,14 @@ def board(project, now: datetime | None = None) -> Board:
 
 
 def worst_deviation(rows: list[ItemRow]) -> tuple[ItemRow, timing.Judged] | None:
-    """The start or duration deviation furthest from plan (ties: the earlier item)."""
+    """The segment whose duration deviates furthest from plan (ties: the earlier item). The rulebook defines a
+    segment's deviation as actual − planned duration; a late start shows on the item but is the previous
+    segment's over-run (or a late opening), so it is not counted twice."""
     worst = None
     for row in rows:
-        for judged in (row.start, row.duration):
-            if judged is not None and (worst is None or abs(judged.value) > abs(worst[1].value)):
-                worst = (row, judged)
+        judged = row.duration
+        if judged is not None and (worst is None or abs(judged.value) > abs(worst[1].value)):
+            worst = (row, judged)
     return worst
 
 
