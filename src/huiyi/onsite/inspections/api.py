@@ -22,7 +22,7 @@ from huiyi.rulebook.services import rulebook_for
 from . import items as sheet
 from . import queries, services
 from .display import format_reading
-from .models import InspectionRound, Reading, SiteMilestone
+from .models import InspectionRound, Reading, RollCall, SiteMilestone
 
 
 def _superseded():
@@ -375,6 +375,7 @@ class ItemViewSet(ProjectScoped):
 
     serializer_class = ItemSerializer
     pagination_class = None
+    queryset = InspectionRound.objects.none()  # for the schema: the items come from the rulebook
 
     @extend_schema(responses=ItemSerializer(many=True))
     def list(self, request, *args, **kwargs):
@@ -417,6 +418,7 @@ class RollCallViewSet(ProjectScoped):
 
     serializer_class = RosterSerializer
     view_permission = "inspections.view_roll_call"
+    queryset = RollCall.objects.none()  # for the schema: the roster is built by queries.roster()
 
     @extend_schema(responses=RosterSerializer(many=True))
     def list(self, request, *args, **kwargs):
