@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from huiyi.rulebook.display import lang_key, unit_label
 from huiyi.rulebook.loader import Rule
@@ -49,3 +50,10 @@ def format_span(delta: dt.timedelta) -> str:
     if hours:
         return _("%(hours)s h") % {"hours": hours}
     return _("%(minutes)s min") % {"minutes": minutes}
+
+
+def requirement(threshold: str, *, checklist: bool) -> str:
+    """``要求 ≥ -65 dBm``; a checklist item's requirement reads on its own (``须满足``)."""
+    if checklist:
+        return threshold
+    return pgettext("threshold", "required %(value)s") % {"value": threshold}

@@ -17,6 +17,8 @@ from huiyi.rulebook.display import format_value, text, unit_label
 from huiyi.rulebook.loader import Rule, Rulebook
 from huiyi.rulebook.schema import UNITS
 
+from .display import requirement
+
 #: The requirements whose rules an inspection round checks.
 INSPECTED_REQUIREMENTS = ("REQ-ONS-03", "REQ-ONS-04")
 #: Rule kinds that judge one reading.
@@ -101,6 +103,11 @@ class Item:
     def threshold(self) -> str:
         """The requirement as people read it (``≥ -65 dBm``, ``40–60 %RH``, ``须满足``)."""
         return format_value(self.rule)
+
+    @property
+    def requirement(self) -> str:
+        """The threshold with its word (``要求 ≥ -65 dBm``)."""
+        return requirement(self.threshold, checklist=self.is_checklist)
 
     @property
     def unit_symbol(self) -> str:

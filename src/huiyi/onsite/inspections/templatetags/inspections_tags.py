@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from huiyi.rulebook.display import format_value, text
 from huiyi.rulebook.loader import Rule, Text
 
-from ..display import format_reading, format_span
+from ..display import format_reading, format_span, requirement
 from ..panel import panel_context
 from ..timing import SECONDS
 
@@ -92,3 +92,15 @@ def inspections_panel(context, project):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def reading_requirement(record) -> str:
+    return requirement(stored_threshold(record), checklist=record.unit == "boolean")
+
+
+@register.filter
+def rule_requirement(rule) -> str:
+    if rule is None:
+        return "—"
+    return requirement(format_value(rule), checklist=rule.kind == "checklist")
