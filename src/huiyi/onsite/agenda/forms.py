@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.accounts.models import User
 from huiyi.resources.models import Room
@@ -27,7 +28,7 @@ class StyledForm(forms.Form):
 class AgendaItemForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    speaker = forms.CharField(label=_("Speaker"), max_length=200, required=False)
+    speaker = forms.CharField(label=pgettext_lazy("live agenda", "Speaker"), max_length=200, required=False)
     planned_start = forms.DateTimeField(label=_("Planned start"), widget=DATETIME)
     planned_end = forms.DateTimeField(label=_("Planned end"), widget=DATETIME)
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
@@ -99,7 +100,9 @@ class CoverageTickForm(StyledForm):
 class CoverageItemForm(StyledForm):
     kind = forms.ChoiceField(label=_("Moment"), choices=CoverageItem.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    required = forms.BooleanField(
+        label=pgettext_lazy("live agenda", "Required"), required=False, initial=True
+    )
 
 
 class SatisfactionForm(StyledForm):

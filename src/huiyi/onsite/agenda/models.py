@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.core.models import AuthoredModel, TimeStampedModel
 from huiyi.projects.models import MeetingProject
@@ -83,8 +84,8 @@ class AgendaItem(AuthoredModel):
         related_name="live_agenda_items",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("live agenda", "title"), max_length=200)
+    speaker = models.CharField(pgettext_lazy("live agenda", "speaker"), max_length=200, blank=True)
     room = models.ForeignKey(
         "resources.Room",
         verbose_name=_("room"),
@@ -312,8 +313,8 @@ class CoverageItem(AuthoredModel):
         related_name="coverage_items",
     )
     kind = models.CharField(_("moment"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    required = models.BooleanField(_("required"), default=True)
+    title = models.CharField(pgettext_lazy("live agenda", "title"), max_length=200)
+    required = models.BooleanField(pgettext_lazy("live agenda", "required"), default=True)
     covered_at = models.DateTimeField(_("covered at"), null=True, blank=True)
     covered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from huiyi.onsite.agenda import queries
 
@@ -11,10 +12,15 @@ register = template.Library()
 
 
 @register.filter
-def deviation(judged, label: str = ""):
-    """A signed deviation in minutes as a badge: green when the rule passes, red when it fails."""
+def deviation(judged, kind: str = ""):
+    """A signed deviation in minutes as a badge: green when the rule passes, red when it fails. ``kind``:
+    "start" or "duration" labels it."""
     if judged is None:
         return ""
+    label = {
+        "start": pgettext("live agenda", "start deviation"),
+        "duration": pgettext("live agenda", "duration deviation"),
+    }.get(kind, "")
     css = "text-bg-success" if judged.passes else "text-bg-danger"
     verdict = _("within the rule") if judged.passes else _("outside the rule")
     value = _("%(sign)s%(value)s min") % {"sign": judged.sign, "value": judged.shown}
