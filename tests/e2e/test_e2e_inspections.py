@@ -86,3 +86,60 @@ def test_technician_records_a_round_on_a_phone(page, make_user, make_project, or
     nc_link.click()
     page.wait_for_selector("#nc-description")
     assert "Wi-Fi" in page.locator("#nc-description").inner_text()
+
+
+def test_director_sees_the_meeting_day_on_a_phone(page, make_user, make_project, org, monkeypatch):
+    """The demo's meeting day: set-up on time, humidity failed then re-measured, reception 3 min late
+    (REQ-ONS-01, REQ-ONS-04, REQ-PPL-04)."""
+    from huiyi.onsite import panels
+    from huiyi.onsite.inspections import demo
+
+    unit = org["north_events"]
+    roles = [
+        "project_manager",
+        "planner",
+        "account_manager",
+        "on_site_director",
+        "technical_support",
+        "reception",
+    ]
+    names = ["钱浩", "孙丽", "陈静", "周杰", "吴磊", "郑雨"]
+    people = {
+        role: make_user(role, unit, username=role, display_name=name)
+        for role, name in zip(roles, names, strict=True)
+    }
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    project = make_project(
+        unit,
+        code="HY-2026-105",
+        phase=Phase.EXECUTION,
+        start=start,
+        end=start + timedelta(hours=6),
+        name="浦江科技董事会第四次会议",
+        expected_attendees=18,
+        members=[(people[r], r) for r in roles[:5]],
+    )
+    demo.build([project], people)
+    mine = [panel for panel in panels.panels() if panel.key == "inspections"]
+    monkeypatch.setattr("huiyi.onsite.views.panels", lambda: mine)  # other apps' panels are theirs to test
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "on_site_director")
+    page.goto(f"/inspections/projects/{project.pk}/")
+    page.wait_for_selector("#latest-readings")
+    assert page.locator('[data-milestone="setup_done"]').get_attribute("data-verdict") == "pass"
+    assert page.locator("#inspection-ncs a[data-nc]").count() == 2  # humidity, reception
+    assert page.locator('#latest-readings [data-verdict="fail"]').count() == 0  # humidity re-measured
+    screenshot(page, "inspections-home-phone-zh")
+
+    page.click("#open-roll-call")
+    page.wait_for_selector("#roster")
+    late = page.locator(f'#roster [data-user="{people["reception"].pk}"]')
+    assert "list-group-item-danger" in late.get_attribute("class") and "开始前 3 分钟" in late.inner_text()
+    screenshot(page, "inspections-roll-call-phone-zh")
+
+    page.goto(f"/onsite/projects/{project.pk}/")
+    page.wait_for_selector("#inspections-panel")
+    assert "6/6" in page.locator("#panel-roll-call").inner_text()
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "inspections-cockpit-panel-phone-zh")

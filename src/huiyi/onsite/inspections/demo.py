@@ -123,8 +123,12 @@ def _meeting_day(project, people: dict) -> None:
     for role_key, minutes in ARRIVALS.items():
         person = members.get(role_key)
         at = start - timedelta(minutes=minutes)
-        if person is not None and at <= now:
-            services.check_in(project, user=person, by=director, at=at)
+        if person is None or at > now:
+            continue
+        # the director checks the team in; the project manager checks the director in
+        lead = members.get("project_manager") if person == director else director
+        if lead is not None and lead != person:
+            services.check_in(project, user=person, by=lead, at=at)
 
 
 def _past_meeting(project, people: dict) -> None:

@@ -42,8 +42,8 @@ def threshold_json(rule: Rule):
 
 
 def format_span(delta: dt.timedelta) -> str:
-    """A duration in hours and minutes (sign dropped): ``2 小时 20 分钟`` / ``2 h 20 min``."""
-    minutes = int(abs(delta.total_seconds()) // 60)
+    """A duration to the nearest minute (sign dropped): ``2 小时 20 分钟`` / ``2 h 20 min``."""
+    minutes = round(abs(delta.total_seconds()) / 60)
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
         return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
