@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "checkin"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("projects/<int:pk>/scan/", views.scanner, name="scan"),
+    path("projects/<int:pk>/board/", views.board, name="board"),
+    path("projects/<int:pk>/board/live/", views.board_live, name="board_live"),
+    path("projects/<int:pk>/panel/", views.panel, name="panel"),
+    path("conflicts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+]
