@@ -432,7 +432,7 @@ def record_milestone(
         errors.update(error.message_dict)
     scope = room_key(room.pk if room else None, room_name)
     live = (
-        SiteMilestone.objects.select_for_update()
+        SiteMilestone.objects.select_for_update(of=("self",))
         .filter(project=project, milestone=milestone, scope=scope, correction__isnull=True)
         .order_by("-pk")
         .first()
