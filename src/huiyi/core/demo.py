@@ -190,6 +190,8 @@ def build_demo(password: str | None = None) -> DemoResult:
 def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
     from huiyi.contracts import demo as contracts_demo
+    from huiyi.onsite.agenda import demo as liveagenda_demo
+    from huiyi.onsite.inspections import demo as inspections_demo
     from huiyi.projects.intake import demo as intake_demo
     from huiyi.projects.planning import demo as planning_demo
     from huiyi.projects.preparation import demo as preparation_demo
@@ -202,6 +204,8 @@ def _extend(people) -> None:
     resources_demo.build(projects, people)
     preparation_demo.build(projects, people)
     contracts_demo.build(projects, people)
+    inspections_demo.build(projects, people)
+    liveagenda_demo.build(projects, people)
     quality_demo.build(projects, people)
 
 
@@ -331,9 +335,9 @@ def _build_projects(units, people, clients, admin) -> None:
     ]
     team_roles = ["project_manager", "planner", "account_manager", "on_site_director", "technical_support"]
     for code, zh, en, client, type_key, unit, phase, offset, hour, days, attendees, venue in plans:
-        if offset == 0:  # running right now
+        if offset == 0:  # running right now: three hours in, so the demo shows a morning already run
             now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-            start, end = now - timedelta(hours=1), now + timedelta(hours=5)
+            start, end = now - timedelta(hours=3), now + timedelta(hours=4)
         else:
             start, end = _at(offset, hour), _at(offset + days - 1, 18)
         pm = User.objects.get(username="yang.fan") if unit == "hz" else people["project_manager"]

@@ -1,10 +1,10 @@
 """Demo records of the live agenda on the meeting-day project HY-2026-105, through the services.
 
-The agenda starts at the project's start (today 09:00). Actual times are only recorded where they lie in the
-past when the demo is built: the demo never shows a tap that has not happened yet. Built after about 10:40,
-it shows the morning run: a late opening and a chairman's report that over-ran beyond ±3 min, an 18-minute
-tea break, a progress report two hours in, partly ticked photo coverage, two satisfaction scores and the
-minutes owner.
+The agenda starts at the project's start (the core demo starts the meeting three hours before it is built).
+Actual times are only recorded where they lie in the past when the demo is built: the demo never shows a tap
+that has not happened yet. Three hours in, it shows the morning run: a late opening and a chairman's report
+that over-ran beyond ±3 min, an 18-minute tea break, a progress report two hours in, partly ticked photo
+coverage, two satisfaction scores and the minutes owner.
 """
 
 from datetime import timedelta
