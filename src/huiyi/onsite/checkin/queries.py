@@ -74,6 +74,8 @@ def summary(project) -> dict:
         "arrived": arrived,
         "inside": counts["inside"],
         "percent": round(arrived * 100 / expected) if expected else None,
+        # The progress bar's width (someone cancelled after arriving can push the share over 100 %).
+        "bar": min(100, round(arrived * 100 / expected)) if expected else 0,
         "vips_missing": vips_missing,
         "open_conflicts": open_conflicts,
     }
