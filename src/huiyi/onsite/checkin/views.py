@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from huiyi.onsite.attendees.models import Category
@@ -58,8 +59,8 @@ def _scanner_config(request, project) -> dict:
             "offline": _("Saved offline — will sync"),
             "offline_again": _("Saved offline — already scanned on this device"),
             "seat": _("Seat"),
-            "online": _("Online"),
-            "offlineBadge": _("Offline"),
+            "online": pgettext("network", "Online"),
+            "offlineBadge": pgettext("network", "Offline"),
             "queue": _("Waiting to sync: %(n)s"),
             "synced": _("Synced %(n)s offline scans"),
             "syncFailed": _("Sync failed, retrying in %(s)s s"),
@@ -77,7 +78,8 @@ def _scanner_config(request, project) -> dict:
             "signedOut": _("Your session has ended: please sign in again."),
             "forbidden": _("You may not scan for this meeting."),
             "error": _("The server refused the scan: %(message)s"),
-            "defaultDevice": _("Scanner"),
+            "defaultDevice": pgettext("device", "Scanner"),
+            "code": _("Code %(code)s"),
         },
     }
 

@@ -154,6 +154,7 @@
     const items = await queueAll();
     const again = items.some((other) => other.code === item.code && other.direction === item.direction);
     show("offline", null, again ? T.offline_again : T.offline);
+    $("result-detail").textContent = fmt(T.code, { code: item.code.length > 12 ? item.code.slice(0, 12) + "…" : item.code });
     item.shown_ms = Math.max(0, Math.round(performance.now() - seenAt));
     await queueAdd(item);
     setOnline(false);
@@ -192,7 +193,7 @@
       return keepOffline(item, seenAt); // no answer within the limit, or no network: the queue keeps it
     }
     clearTimeout(timer);
-    if (response.status >= 500 || response.status === 502 || response.status === 503) return keepOffline(item, seenAt);
+    if (response.status >= 500) return keepOffline(item, seenAt); // the server is in trouble: keep the scan
     let data = {};
     try { data = await response.json(); } catch (error) { data = {}; }
     if (response.ok) {
