@@ -182,3 +182,20 @@ def test_scan_record_keeps_what_happened(scanner_api, meeting, add_attendee):
     assert record.user == meeting["reception"] and record.idempotency_key == "s1"
     assert record.processing_us > 0 and record.offline is False
     assert CheckIn.objects.get().scan_id == record.pk
+
+
+def test_text_no_database_can_store_is_refused_or_answered_unknown(scanner_api, meeting):
+    lone_surrogate = b'{"code": "\\ud800abc", "device": "d"}'
+    response = scanner_api.post(
+        "/api/v1/checkin/redeem/", data=lone_surrogate, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["result"] == "unknown"
+    bad_device = b'{"code": "x", "device": "\\ud800"}'
+    response = scanner_api.post("/api/v1/checkin/redeem/", data=bad_device, content_type="application/json")
+    assert response.status_code == 400 and "device" in response.json()["error"]["fields"]
+    huge = scanner_api.post(
+        "/api/v1/checkin/redeem/", {"code": "x", "device": "d", "project": 2**70}, format="json"
+    )
+    assert huge.status_code == 400 and "project" in huge.json()["error"]["fields"]
+    search = scanner_api.get(f"/api/v1/projects/{meeting['project'].pk}/checkin/search/", {"q": "\x00王"})
+    assert search.status_code == 200

@@ -28,6 +28,7 @@ from rest_framework import serializers
 from rest_framework.authentication import CSRFCheck
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -118,7 +119,7 @@ def _text(data: dict, name: str, errors: dict, *, required: bool, limit: int) ->
         errors[name] = [_("This field may not be blank.")]
     elif len(value) > limit:
         errors[name] = [_("At most %(n)d characters.") % {"n": limit}]
-    elif "\x00" in value:
+    elif not services.is_text(value):
         errors[name] = [_("Must not contain NUL characters.")]
     return value
 
@@ -160,7 +161,7 @@ def _lean_scan(request, direction: str):
     if source not in Source.values:
         errors["source"] = [_("One of: %(values)s.") % {"values": ", ".join(Source.values)}]
     project = data.get("project")
-    if project is not None and (not isinstance(project, int) or isinstance(project, bool) or project < 1):
+    if project is not None and not services.is_id(project):
         errors["project"] = [_("The meeting is given by its number.")]
     key = request.META.get("HTTP_IDEMPOTENCY_KEY", "")
     if len(key) > services.MAX_KEY_LENGTH or "\x00" in key:
@@ -219,6 +220,7 @@ class ScanRequestSerializer(serializers.Serializer):
     project = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=services.MAX_ID,
         help_text="The meeting this device scans for: other tickets are wrong_meeting.",
     )
     source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.API)
@@ -285,6 +287,7 @@ class _LeanView(APIView):
     """Describes a lean view to the schema; `as_view()` returns the lean function itself."""
 
     direction = Direction.IN
+    parser_classes = [JSONParser]
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -346,7 +349,7 @@ class OfflineScanSerializer(serializers.Serializer):
     key = serializers.CharField(
         max_length=100, help_text="The scan's own random key, kept with it in the queue."
     )
-    project = serializers.IntegerField(required=False, min_value=1)
+    project = serializers.IntegerField(required=False, min_value=1, max_value=services.MAX_ID)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False, default=Direction.IN)
     source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.API)
     shown_ms = serializers.IntegerField(required=False, min_value=0, max_value=services.MAX_SHOWN_MS)
@@ -378,6 +381,8 @@ class SyncItemAnswerSerializer(serializers.Serializer):
 
 
 class SyncView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="checkin_sync",
         summary="Sync scans made offline",
@@ -424,6 +429,8 @@ def _request_scanner(request) -> Scanner:
 
 
 class TimingsView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="checkin_timings",
         summary="Report how long scans took to answer on the device",

@@ -23,7 +23,7 @@ MIN_PHONE_DIGITS = 3
 
 def search_attendees(project, text: str) -> list[dict]:
     """A few attendees whose name (or organisation) contains `text`, or whose phone contains its digits."""
-    text = (text or "").strip()[:50]
+    text = (text or "").replace("\x00", "").strip()[:50].encode("utf-8", "ignore").decode("utf-8")
     if not text:
         return []
     digits = "".join(ch for ch in text if ch.isdigit())

@@ -144,7 +144,9 @@ def _uuid_db(value: uuid.UUID):
 
 
 def fingerprint(direction: str, project_id: int | None, code: str) -> str:
-    return hashlib.sha256(f"{direction}\n{project_id or ''}\n{code}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{direction}\n{project_id or ''}\n{code}".encode("utf-8", "surrogatepass")
+    ).hexdigest()
 
 
 def clean_code(code: str) -> str:
@@ -152,14 +154,34 @@ def clean_code(code: str) -> str:
     return code.strip()
 
 
+#: The largest id a database column holds (a bigger "project" number is refused, not sent to the database).
+MAX_ID = 2**63 - 1
+
+
+def is_text(value) -> bool:
+    """Text a database can store: no NUL (PostgreSQL refuses it) and no lone surrogate (not UTF-8)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def storable(code: str) -> str:
-    """The code as kept in the scan record: cut to the column, NUL (which PostgreSQL refuses) made visible."""
-    return code[:STORED_CODE_LENGTH].replace("\x00", "\ufffd")
+    """The code as kept in the scan record: cut to the column, what no database stores made visible."""
+    code = code[:STORED_CODE_LENGTH].replace("\x00", "\ufffd")
+    return code.encode("utf-8", "replace").decode("utf-8")
 
 
 def _lookable(code: str) -> bool:
-    # Longer than any ticket code, empty, or with a NUL (PostgreSQL refuses it in text): not a ticket.
-    return 0 < len(code) <= MAX_CODE_LENGTH and "\x00" not in code
+    # Longer than any ticket code, empty, or not storable text: not a ticket.
+    return 0 < len(code) <= MAX_CODE_LENGTH and is_text(code)
 
 
 # -- SQL of the hot path -----------------------------------------------------------------------------------
@@ -528,7 +550,7 @@ def validate_offline_item(item, *, now: datetime) -> tuple[dict, dict]:
     else:
         clean["code"] = code
     key = item.get("key")
-    if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH or "\x00" in key:
+    if not is_text(key) or not key.strip() or len(key) > MAX_KEY_LENGTH:
         errors["key"] = _("Each scan needs a key of 1 to %(n)d characters.") % {"n": MAX_KEY_LENGTH}
     else:
         clean["key"] = key
@@ -543,7 +565,7 @@ def validate_offline_item(item, *, now: datetime) -> tuple[dict, dict]:
     else:
         clean["device"] = device
     device_name = item.get("device_name", "")
-    if not isinstance(device_name, str) or len(device_name) > MAX_DEVICE_NAME_LENGTH or "\x00" in device_name:
+    if not is_text(device_name) or len(device_name) > MAX_DEVICE_NAME_LENGTH:
         errors["device_name"] = _("The device name is text of at most %(n)d characters.") % {
             "n": MAX_DEVICE_NAME_LENGTH
         }
@@ -569,7 +591,7 @@ def validate_offline_item(item, *, now: datetime) -> tuple[dict, dict]:
     else:
         clean["source"] = source
     project = item.get("project")
-    if project is not None and (not isinstance(project, int) or isinstance(project, bool) or project < 1):
+    if project is not None and not is_id(project):
         errors["project"] = _("The meeting is given by its number.")
     else:
         clean["project"] = project
@@ -855,7 +877,7 @@ def record_timings(scanner: Scanner, items: list) -> int:
         if not isinstance(item, dict):
             continue
         key, shown = item.get("key"), item.get("shown_ms")
-        if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH:
+        if not is_text(key) or not key or len(key) > MAX_KEY_LENGTH:
             continue
         if not isinstance(shown, int) or isinstance(shown, bool) or not 0 <= shown <= MAX_SHOWN_MS:
             continue
