@@ -191,6 +191,7 @@ def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
     from huiyi.contracts import demo as contracts_demo
     from huiyi.onsite.agenda import demo as liveagenda_demo
+    from huiyi.onsite.attendees import demo as attendees_demo
     from huiyi.onsite.inspections import demo as inspections_demo
     from huiyi.projects.intake import demo as intake_demo
     from huiyi.projects.planning import demo as planning_demo
@@ -204,6 +205,7 @@ def _extend(people) -> None:
     resources_demo.build(projects, people)
     preparation_demo.build(projects, people)
     contracts_demo.build(projects, people)
+    attendees_demo.build(projects, people)
     inspections_demo.build(projects, people)
     liveagenda_demo.build(projects, people)
     quality_demo.build(projects, people)
