@@ -28,6 +28,7 @@ def test_REQ_QLT_10_quality_officer_revises_a_threshold(page, make_user, make_pr
     early = make_project(name="年度经销商大会")
 
     sign_in(page, "qian")
+    page.click("#more-modules")  # reference modules sit under "More"
     page.click('a[data-module="rulebook"]')
     page.wait_for_selector("#chapter-PLN")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"

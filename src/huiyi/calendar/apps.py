@@ -22,5 +22,6 @@ class WorkCalendarConfig(AppConfig):
         from huiyi.core.navigation import register as register_module
 
         register_module(
-            Module("calendar", _("Working calendar"), "calendar:year", "calendar3"), after="projects"
+            Module("calendar", _("Working calendar"), "calendar:year", "calendar3", secondary=True),
+            after="projects",
         )

@@ -12,15 +12,24 @@ class Module:
     url_name: str
     icon: str
     permission: str | None = None
+    #: Modules of daily work stand in the bar; reference and administration go under "More".
+    secondary: bool = False
 
 
 MODULES: list[Module] = [
     Module("dashboard", _("Dashboard"), "core:dashboard", "speedometer2"),
     Module("projects", _("Meeting projects"), "projects:list", "calendar-event"),
     Module("clients", _("Clients"), "clients:list", "building", "clients.view_client"),
-    Module("organisation", _("Organisation"), "accounts:organisation", "diagram-3", "accounts.view_orgunit"),
-    Module("audit", _("Audit trail"), "core:audit", "journal-text", "auditlog.view_logentry"),
-    Module("glossary", _("Glossary"), "core:glossary", "book"),
+    Module(
+        "organisation",
+        _("Organisation"),
+        "accounts:organisation",
+        "diagram-3",
+        "accounts.view_orgunit",
+        secondary=True,
+    ),
+    Module("audit", _("Audit trail"), "core:audit", "journal-text", "auditlog.view_logentry", secondary=True),
+    Module("glossary", _("Glossary"), "core:glossary", "book", secondary=True),
 ]
 
 

@@ -23,6 +23,7 @@ class RulebookConfig(AppConfig):
                 url_name="rulebook:browse",
                 icon="journal-bookmark",
                 permission=None,
+                secondary=True,
             ),
             after="projects",
         )
