@@ -42,16 +42,17 @@ TICKETS = 20_000
 DUPLICATES = 0.10
 CLIENTS = 16
 TARGET_RATE = 800
-# gunicorn on 2 cores: 2 processes × 8 threads. Threads overlap the database round trips of one process;
-# two processes use both cores. Measured on this machine (PostgreSQL): 4×4 gave a worse p99 (more context
-# switching among processes competing with PostgreSQL), 1×16 left a core idle, sync workers cannot keep
-# connections alive.
+# gunicorn on 2 cores: 2 processes × 4 threads, each process accepting at most 12 connections. Threads overlap
+# the database round trips of one process; two processes use both cores. A gthread worker keeps a keep-alive
+# connection for good and the first worker to wake takes most of the 16, leaving the other idle (seen: one
+# process at 72 % CPU, the other at 7 %): the cap makes the other take at least 4. gthread refuses keep-alive
+# when more than CONNECTIONS − THREADS connections sit idle (the generator then reconnects, and counts it):
+# 12 − 4 keeps the paced phase's idle connections alive. Measured here (PostgreSQL, 8,800 scans, saturation /
+# 800/s p99): 2×8 uncapped ≈ 950/s, p99 97 ms; 2×4 ≤8 ≈ 1,050/s, 26 ms / 31 ms (7,600 forced reconnections);
+# 2×4 ≤12 ≈ 1,000/s, 36 ms / 19 ms; 3×6 ≤8 ≈ 1,000/s, 36 ms; 4×4 ≤8 worse (four processes fight PostgreSQL).
 WORKERS = 2
-THREADS = 8
-# Connections one worker accepts. gthread workers keep a keep-alive connection for good, and the first worker
-# to wake up would take most of the 16: the cap spreads them over the workers. (Keep-alive is refused when
-# more than CONNECTIONS − THREADS connections sit idle; the generator then reconnects, and counts it.)
-CONNECTIONS = 16
+THREADS = 4
+CONNECTIONS = 12
 
 
 def free_port() -> int:
