@@ -128,9 +128,16 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------------
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'huiyi.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# Connections are kept between requests (opening one costs about a millisecond, most of a check-in scan);
+# the health check before reuse is what lets Huiyi recover when PostgreSQL restarts.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("HUIYI_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=os.environ.get("HUIYI_DB_HEALTH_CHECKS", "1") != "0",
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer writes; IMMEDIATE avoids "database is locked" upgrades.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",

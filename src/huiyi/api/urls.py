@@ -18,6 +18,8 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register(r"projects/(?P<project_pk>\d+)/members", ProjectMemberViewSet, basename="project-member")
 
 urlpatterns = [
+    # First: check-in is the hottest path (a scan every second per gate), tried before ~30 other patterns.
+    path("", include("huiyi.onsite.checkin.api_urls")),
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("projects/<int:pk>/close-phase/", ClosePhaseView.as_view(), name="project-close-phase"),
@@ -32,7 +34,6 @@ urlpatterns = [
     path("", include("huiyi.contracts.api_urls")),
     path("", include("huiyi.resources.api_urls")),
     path("", include("huiyi.onsite.attendees.api_urls")),
-    path("", include("huiyi.onsite.checkin.api_urls")),
     path("", include("huiyi.onsite.inspections.api_urls")),
     path("", include("huiyi.onsite.agenda.api_urls")),
     path("", include(router.urls)),

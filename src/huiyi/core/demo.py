@@ -192,6 +192,7 @@ def _extend(people) -> None:
     from huiyi.contracts import demo as contracts_demo
     from huiyi.onsite.agenda import demo as liveagenda_demo
     from huiyi.onsite.attendees import demo as attendees_demo
+    from huiyi.onsite.checkin import demo as checkin_demo
     from huiyi.onsite.inspections import demo as inspections_demo
     from huiyi.projects.intake import demo as intake_demo
     from huiyi.projects.planning import demo as planning_demo
@@ -206,6 +207,7 @@ def _extend(people) -> None:
     preparation_demo.build(projects, people)
     contracts_demo.build(projects, people)
     attendees_demo.build(projects, people)
+    checkin_demo.build(projects, people)
     inspections_demo.build(projects, people)
     liveagenda_demo.build(projects, people)
     quality_demo.build(projects, people)
