@@ -291,7 +291,7 @@ def _build_projects(units, people, clients, admin) -> None:
             0,
             9,
             1,
-            18,
+            60,
             "浦江科技总部 20 楼会议室",
         ),
         (

@@ -57,9 +57,10 @@ def build(projects: list[MeetingProject], people: dict) -> None:
     span = (latest - opens).total_seconds()
     conflict_ticket = arriving[len(arriving) // 2] if len(arriving) > 4 else None
     offline_ticket = arriving[len(arriving) // 3] if len(arriving) > 4 else None
-    moments = sorted(
-        opens + timedelta(seconds=span * (i + rng.random()) / len(arriving)) for i in range(len(arriving))
-    )
+    # Arrivals crowd in the quarter hour before the start, as at a real door.
+    to_peak = (project.start - timedelta(minutes=10) - opens).total_seconds()
+    peak = max(0.0, min(1.0, to_peak / span)) if span > 0 else 1.0
+    moments = sorted(opens + timedelta(seconds=span * rng.triangular(0, 1, peak)) for _ in arriving)
     scanned = []
     for n, (ticket, at) in enumerate(zip(arriving, moments, strict=True)):
         if ticket in (conflict_ticket, offline_ticket):
