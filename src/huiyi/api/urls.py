@@ -36,5 +36,11 @@ urlpatterns = [
     path("", include("huiyi.onsite.attendees.api_urls")),
     path("", include("huiyi.onsite.inspections.api_urls")),
     path("", include("huiyi.onsite.agenda.api_urls")),
+    path("", include("huiyi.incidents.api_urls")),
+    path("", include("huiyi.incidents.preparedness.api_urls")),
+    path("", include("huiyi.feedback.surveys.api_urls")),
+    path("", include("huiyi.feedback.complaints.api_urls")),
+    path("", include("huiyi.feedback.improvement.api_urls")),
+    path("", include("huiyi.closing.api_urls")),
     path("", include(router.urls)),
 ]
