@@ -12,7 +12,7 @@ class Config(AppConfig):
         from huiyi.onsite.panels import Panel
         from huiyi.onsite.panels import register as register_panel
 
-        from . import metrics, models, rules, tasks  # noqa: F401  (registers metrics, permissions, jobs)
+        from . import metrics, models, outputs, rules, tasks  # noqa: F401  (metrics, output, permissions, jobs)
 
         for model in (
             models.AgendaSettings,
