@@ -1,8 +1,25 @@
+from collections.abc import Mapping
+
 from auditlog.models import LogEntry
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import queries
+
+
+def apply_service_errors(
+    form: forms.Form, error: ValidationError, *, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on a form: each message on the field it names (through ``aliases``
+    where the service's name differs from the form's), anything else on the form as a whole."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    aliases = aliases or {}
+    for key, messages in error.message_dict.items():
+        name = aliases.get(key, key)
+        form.add_error(name if name in form.fields else None, messages)
 
 
 class AuditSearchForm(forms.Form):

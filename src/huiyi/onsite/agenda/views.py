@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.display import format_value, text
 from huiyi.rulebook.services import rulebook_for
@@ -56,20 +57,12 @@ def _errors(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(request, project, form, title: str, save, *, form_id: str, back: str, intro: str = ""):
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(back)
@@ -287,7 +280,7 @@ def reports(request, pk):
                     project, reporter=request.user, created_by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Progress report saved."))
                 return redirect(reverse("liveagenda:reports", args=[project.pk]))
@@ -384,7 +377,7 @@ def satisfaction(request, pk):
             try:
                 services.add_satisfaction(project, created_by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Score saved."))
                 return redirect(reverse("liveagenda:satisfaction", args=[project.pk]))

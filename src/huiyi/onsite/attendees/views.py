@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from huiyi.core import links
 from huiyi.core.audit import record_access
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 
 from . import badges, exports, forms, importing, qr, queries, services, uploads
@@ -43,14 +44,6 @@ def _attendee(request, pk, permission: str = "attendees.view") -> Attendee:
     attendee = get_object_or_404(Attendee.objects.select_related("project", "ticket"), pk=pk)
     _project(request, attendee.project_id, permission)
     return attendee
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filters(request) -> dict:
@@ -126,7 +119,7 @@ def _form_page(request, project, form, title, save, *, form_id, back, intro=""):
         try:
             attendee = save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("attendees:detail", attendee.pk)
@@ -273,7 +266,7 @@ def import_upload(request, pk):
             try:
                 importing.read_table(data, upload.name)  # refuse an unreadable file at once, before mapping
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 token = uploads.store(data, filename=upload.name, user=request.user, project=project)
                 return redirect("attendees:import_mapping", project.pk, token)
@@ -318,7 +311,7 @@ def import_mapping(request, pk, token):
                 skip_bad_rows=skip,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             status = 400
         else:
             if report.applied:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.accounts.models import User
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import rulebook_for
 
@@ -87,7 +88,7 @@ def round_new(request, pk: int):
                 complete=data["complete"],
             )
         except ValidationError as error:
-            forms.apply_errors(form, error, form.aliases)
+            apply_service_errors(form, error, aliases=form.aliases)
         else:
             failed = round_.readings.filter(passed=False).count()
             if failed:
@@ -118,7 +119,7 @@ def round_detail(request, pk: int):
             try:
                 added = services.add_readings(round_, by=request.user, readings=form.readings())
             except ValidationError as error:
-                forms.apply_errors(form, error, form.aliases)
+                apply_service_errors(form, error, aliases=form.aliases)
             else:
                 failed = sum(1 for reading in added if not reading.passed)
                 if failed:
@@ -177,7 +178,7 @@ def reading_correct(request, pk: int):
                 measured_at=data["measured_at"],
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Correction saved."))
             return redirect("inspections:round", pk=reading.round_id)
@@ -225,7 +226,7 @@ def milestone_record(request, pk: int):
                 reason=data["reason"],
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if record.passed:
                 messages.success(

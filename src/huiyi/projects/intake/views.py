@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.core import links
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import rulebook_for
 
@@ -32,13 +33,6 @@ from .models import Inquiry
 
 def _client_address(request) -> str:
     return (request.META.get("REMOTE_ADDR") or "")[:64]
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 # --- inquiries ------------------------------------------------------------------------------------------
@@ -74,7 +68,7 @@ def inquiry_create(request):
         try:
             inquiry = services.create_inquiry(by=request.user, new_client=new_client, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect("intake:inquiry", inquiry.pk)
     return render(request, "intake/inquiry_form.html", {"form": form})
@@ -131,7 +125,7 @@ def inquiry_step(request, pk: int, step: str):
         try:
             services.record_contact_step(inquiry, step, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect("intake:inquiry", inquiry.pk)
     inquiry.refresh_from_db()
@@ -149,7 +143,7 @@ def inquiry_convert(request, pk: int):
         try:
             project = services.convert_inquiry(inquiry, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("The inquiry is now meeting project %(code)s.") % {"code": project.code}
@@ -167,7 +161,7 @@ def inquiry_attach(request, pk: int):
         try:
             services.attach_inquiry(inquiry, form.cleaned_data["project"], by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect("projects:detail", form.cleaned_data["project"].pk)
     return _inquiry_page(request, inquiry, attach_form=form)
@@ -209,7 +203,7 @@ def requirements(request, pk: int):
                     project, by=request.user, basic=form.basic(), values=form.values(), items=form.items()
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 if revision is not None and saved.pk != revision.pk:
                     messages.info(
@@ -377,7 +371,7 @@ def confirm(request, token: str):
         except links.LinkError as error:
             return render(request, "intake/confirm_closed.html", {"message": error.message}, status=410)
         except ValidationError as error:
-            _apply_errors(confirm_form if action == "confirm" else comment_form, error)
+            apply_service_errors(confirm_form if action == "confirm" else comment_form, error)
     rulebook = rulebook_for(revision.project)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.core import links
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.quality import formulas
 
@@ -40,13 +41,6 @@ def _version_for(request, pk: int, permission: str = "planning.view_plan") -> Pl
 
 def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")[:64]
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 def _context(request, version: PlanVersion, **forms_) -> dict:
@@ -148,7 +142,7 @@ def save_goals(request, pk: int):
         try:
             services.update_goals(version, by=request.user, **{f: form.cleaned_data[f] for f in form.fields})
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Research and goals saved."))
             return redirect(reverse("planning:version", args=[pk]) + "#goals")
@@ -166,7 +160,7 @@ def add_line(request, pk: int, kind: str):
         try:
             services.add_line(version, kind, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect(reverse("planning:version", args=[pk]) + f"#{kind}")
     return render(
@@ -191,7 +185,7 @@ def edit_line(request, kind: str, line_pk: int):
         try:
             services.update_line(line, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect(reverse("planning:version", args=[line.version_id]) + f"#{kind}")
     return render(
@@ -247,7 +241,7 @@ def add_review(request, pk: int):
         try:
             services.review(version, reviewer=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         else:
@@ -265,7 +259,7 @@ def conclude(request, pk: int):
         try:
             services.conclude_review(version, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The review is concluded."))
             return redirect(reverse("planning:version", args=[pk]) + "#review")
@@ -304,7 +298,7 @@ def upload_signed_copy(request, pk: int):
         try:
             services.archive_signed_copy(version, form.cleaned_data["file"], by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The e-signed copy is archived."))
             return redirect(reverse("planning:version", args=[pk]) + "#client")

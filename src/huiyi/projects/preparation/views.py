@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.core import links
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import rulebook_for
 
@@ -28,21 +29,13 @@ def _back(project):
     return redirect(reverse("projects:detail", args=[project.pk]) + "#preparation")
 
 
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(request, project, form, title: str, save, *, form_id: str, intro: str = ""):
     """GET shows the form; a valid POST calls ``save(cleaned_data)`` and goes back to the project page."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return _back(project)
@@ -185,7 +178,7 @@ def training_attendance(request, pk):
                 if attended or score is not None:
                     services.record_attendance(session, user=user, attended=attended, score=score)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return _back(project)
@@ -288,7 +281,7 @@ def approve_design(request, token):
         except links.LinkError as error:
             return render(request, "preparation/approve.html", {"link_error": error.message}, status=410)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             item.refresh_from_db()
             return render(request, "preparation/approve.html", {"item": item, "done": True})
