@@ -91,3 +91,89 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# -- notification channels and deliveries (huiyi.core.channels) --------------------------------------------
+
+
+class ChannelConfig(AuthoredModel):
+    """A channel an administrator attaches without code: a webhook (WeCom, DingTalk, an SMS gateway …).
+
+    It receives the notifications of the listed kinds (none listed: every kind). The secret signs each
+    request (HMAC-SHA256); it is never shown again nor written to the audit trail.
+    """
+
+    class Kind(models.TextChoices):
+        WEBHOOK = "webhook", _("Webhook")
+
+    class Format(models.TextChoices):
+        GENERIC = "generic", _("Huiyi JSON, signed")
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk group robot")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBHOOK)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    payload_format = models.CharField(
+        _("payload format"), max_length=20, choices=Format.choices, default=Format.GENERIC
+    )
+    kinds = models.JSONField(_("notification kinds"), default=list, blank=True)
+    timeout_seconds = models.PositiveSmallIntegerField(_("timeout (seconds)"), default=5)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("notification channel")
+        verbose_name_plural = _("notification channels")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def channel_key(self) -> str:
+        return f"webhook:{self.pk}"
+
+    def receives(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+class Delivery(models.Model):
+    """One notification sent through one channel: the record that it went out, or why not yet."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+    )
+    channel = models.CharField(_("channel"), max_length=40)
+    config = models.ForeignKey(
+        ChannelConfig,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("channel settings"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="delivery_once_per_channel")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.notification_id} → {self.channel}: {self.status}"

@@ -1,10 +1,13 @@
-"""In-app notifications, with an e-mail copy when the recipient has an address."""
+"""In-app notifications, carried further by the notification channels (e-mail, webhooks: huiyi.core.channels).
 
-from django.conf import settings
-from django.core.mail import send_mail
+``notify`` writes the notification and its deliveries in one transaction and enqueues the sending when the
+caller's transaction commits: it never waits for a mail server or a webhook.
+"""
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import channels
 from .models import Notification
 
 
@@ -18,7 +21,11 @@ def notify(
     dedupe_key: str = "",
     email: bool = True,
 ) -> Notification | None:
-    """Tell `recipient`. With a `dedupe_key`, the same notice is never sent twice (retries, periodic jobs)."""
+    """Tell `recipient`. With a `dedupe_key`, the same notice is never sent twice (retries, periodic jobs).
+
+    Returns the notification, or None when one with the same key was sent before. Besides the in-app row, an
+    e-mail copy goes to the recipient's address (unless ``email=False``) and every active webhook channel that
+    receives ``kind`` gets it, in the background with retries."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -29,19 +36,9 @@ def notify(
                 kind=kind,
                 dedupe_key=dedupe_key,
             )
+            channels.plan(notification, email=email)
     except IntegrityError:
         return None
-    if email and recipient.email:
-        link = f"\n\n{settings.HUIYI_BASE_URL.rstrip('/')}{url}" if url else ""
-        transaction.on_commit(
-            lambda: send_mail(
-                title[:200],
-                f"{body}{link}",
-                settings.DEFAULT_FROM_EMAIL,
-                [recipient.email],
-                fail_silently=True,
-            )
-        )
     return notification
 
 

@@ -8,4 +8,39 @@ class Config(AppConfig):
     verbose_name = _("Emergency preparedness")
 
     def ready(self):
-        pass
+        from huiyi.core import channels  # noqa: F401  (the delivery tasks and their minute's sweep)
+        from huiyi.core.audit import register
+        from huiyi.core.models import ChannelConfig, Delivery
+        from huiyi.core.navigation import Module
+        from huiyi.core.navigation import register as register_module
+        from huiyi.onsite.panels import Panel
+        from huiyi.onsite.panels import register as register_panel
+        from huiyi.projects.sections import Section
+        from huiyi.projects.sections import register as register_section
+
+        from . import core_messages, metrics, models, rules, tasks  # noqa: F401  (metrics, permissions, jobs)
+
+        for model in (
+            models.EmergencyResource,
+            models.EmergencyContact,
+            models.ContactSheet,
+            models.Risk,
+            models.SupportDesk,
+        ):
+            register(model)
+        # The channel models live in core (huiyi.core.channels); registered here until core's ready() does it.
+        register(ChannelConfig, exclude_fields=["secret"])
+        register(Delivery)
+
+        register_panel(Panel("preparedness", "preparedness/_cockpit_panel.html", order=40, width="col-lg-6"))
+        register_section(Section("preparedness", "preparedness/_project_section.html", order=75))
+        register_module(
+            Module(
+                "preparedness",
+                _("Risk register"),
+                "preparedness:risks",
+                "shield-exclamation",
+                "preparedness.view_risk",
+                secondary=True,
+            )
+        )

@@ -1,0 +1,64 @@
+"""The emergency contact sheet for the venue wall (REQ-ONS-09): A4, big type, Chinese and English."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+
+from huiyi.reports.pdf import PdfDocument
+
+from . import queries
+
+BIG = 22
+BIGGER = 30
+
+
+def _both(message: str, **params) -> str:
+    """The same words in Chinese and English, one line each (a wall sheet is read by everyone)."""
+    lines = []
+    for language in ("zh-hans", "en"):
+        with override(language):
+            lines.append(_(message) % params if params else _(message))
+    return "\n".join(dict.fromkeys(lines))
+
+
+def render(project) -> bytes:
+    with override("zh-hans"):
+        title_zh = _("Emergency contacts")
+    with override("en"):
+        title_en = _("Emergency contacts")
+    document = PdfDocument(
+        title=f"{title_zh} · {title_en}",
+        subtitle=f"{project.code} · {project.name} · {project.name_en or ''}".rstrip(" ·"),
+        footer=_both("Printed %(at)s", at=timezone.localtime().strftime("%Y-%m-%d %H:%M")).replace(
+            "\n", " · "
+        ),
+    )
+    base = document.styles["body"]
+    document.styles["role"] = ParagraphStyle(
+        "role", parent=base, fontSize=BIG * 0.6, leading=BIG * 0.8, textColor=colors.HexColor("#555555")
+    )
+    document.styles["name"] = ParagraphStyle("name", parent=base, fontSize=BIG, leading=BIG * 1.25)
+    document.styles["phone"] = ParagraphStyle(
+        "phone", parent=base, fontSize=BIGGER, leading=BIGGER * 1.2, textColor=colors.HexColor("#7a1420")
+    )
+    contacts = list(queries.contacts(project))
+    if not contacts:
+        document.paragraph(_both("No emergency contact has been entered."), "role")
+    for contact in contacts:
+        document.paragraph(contact.role, "role")
+        document.paragraph(contact.name, "name")
+        document.paragraph(contact.phone, "phone")
+        if contact.note:
+            document.paragraph(contact.note, "small")
+        document.spacer(5)
+    desk = queries.support_desk()["desk"]
+    if desk is not None and desk.hotline:
+        document.heading(_both("Technical support hotline"))
+        document.paragraph(desk.hotline, "phone")
+    document.spacer(4)
+    document.paragraph(
+        _both("In a fire or medical emergency call 119 / 120 first, then the on-site director."), "body"
+    )
+    return document.render()
