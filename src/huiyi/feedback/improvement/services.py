@@ -375,12 +375,17 @@ def _expect(item: ImprovementAction, status: str) -> None:
 
 
 @transaction.atomic
-def start_action(item: ImprovementAction, *, by) -> ImprovementAction:
+def start_action(item: ImprovementAction, *, by, at: dt.datetime | None = None) -> ImprovementAction:
+    """In progress from ``at`` (default now; a start recorded late may give the real time, never a future
+    one)."""
     with _actor(by):
         item = _lock(item)
         _expect(item, Status.PLANNED)
+        now = timezone.now()
+        if at is not None and at > now:
+            _refuse("started_at", _("The start cannot be in the future."))
         item.status = Status.IN_PROGRESS
-        item.started_at = timezone.now()
+        item.started_at = at or now
         return _save(item)
 
 

@@ -103,7 +103,7 @@ def _from_progress_reports(project) -> Iterator[FoundIssue]:
 def _from_failed_feedback_rules(project) -> Iterator[FoundIssue]:
     from huiyi.quality.metrics import Measurement, is_registered, measure
     from huiyi.quality.models import Nonconformance
-    from huiyi.rulebook.display import format_value, text
+    from huiyi.rulebook.display import format_raw, format_value, text
     from huiyi.rulebook.services import rulebook_for
 
     rulebook = rulebook_for(project)
@@ -121,7 +121,11 @@ def _from_failed_feedback_rules(project) -> Iterator[FoundIssue]:
             origin=f"rule:{rule.id}",
             source=source,
             description=_("%(criterion)s: measured %(value)s, required %(required)s")
-            % {"criterion": text(rule.name), "value": measured.value, "required": format_value(rule)},
+            % {
+                "criterion": text(rule.name),
+                "value": format_raw(float(measured.value), rule.unit),
+                "required": format_value(rule),
+            },
             category=Category.COMMUNICATION,
         )
 
