@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from auditlog.context import set_actor
@@ -62,30 +62,22 @@ def _save(instance):
 
 def parse_money(raw: Any, field: str, *, allow_zero: bool = True) -> Decimal:
     """A money amount from a Decimal, number or string; ValidationError naming ``field`` otherwise."""
-    if raw is None or raw == "" or isinstance(raw, bool | float):
-        if isinstance(raw, float):
-            raw = str(raw)
-        else:
-            raise ValidationError({field: _("Enter an amount.")}, code="required")
+    if raw is None or raw == "" or isinstance(raw, bool):
+        raise ValidationError({field: _("Enter an amount.")}, code="required")
     try:
         amount = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Enter an amount in yuan, e.g. 12800.00.")}, code="invalid") from None
     if not amount.is_finite():
         raise ValidationError({field: _("Enter an amount in yuan, e.g. 12800.00.")}, code="invalid")
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationError(
-            {
-                field: _("The amount must be greater than zero.")
-                if not allow_zero
-                else _("The amount cannot be negative.")
-            },
-            code="negative",
-        )
-    if amount != amount.quantize(CENT, rounding="ROUND_DOWN"):
-        raise ValidationError({field: _("An amount has at most two decimal places (fen).")}, code="precision")
+    if amount < 0:
+        raise ValidationError({field: _("The amount cannot be negative.")}, code="negative")
+    if amount == 0 and not allow_zero:
+        raise ValidationError({field: _("The amount must be greater than zero.")}, code="zero")
     if amount > MONEY_LIMIT:
         raise ValidationError({field: _("The amount is too large.")}, code="too_large")
+    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
+        raise ValidationError({field: _("An amount has at most two decimal places (fen).")}, code="precision")
     return amount.quantize(CENT)
 
 
