@@ -45,6 +45,10 @@ def output_name(rulebook, output_id: str, language: str) -> str:
     return output_id
 
 
+def _generated() -> str:
+    return _("generated")
+
+
 def _when(value, fmt="%Y-%m-%d %H:%M") -> str:
     return timezone.localtime(value).strftime(fmt) if value else "—"
 
@@ -93,7 +97,7 @@ def analysis_pdf(project, language: str = "zh-hans") -> bytes:
         doc = PdfDocument(
             title=title,
             subtitle=f"{project.code} · {_project_name(project, language)} · {status}",
-            footer=f"{project.code} · {title} · {_('generated')} {_when(timezone.now())}",
+            footer=f"{project.code} · {title} · {_generated()} {_when(timezone.now())}",
         )
         _facts(doc, project, language)
         counts = queries.issue_counts(analysis)
@@ -188,7 +192,7 @@ def plan_pdf(project, language: str = "zh-hans") -> bytes:
         doc = PdfDocument(
             title=title,
             subtitle=f"{project.code} · {_project_name(project, language)}",
-            footer=f"{project.code} · {title} · {_('generated')} {_when(timezone.now())}",
+            footer=f"{project.code} · {title} · {_generated()} {_when(timezone.now())}",
         )
         _facts(doc, project, language)
         rule = services.effect_rule(rulebook)
@@ -299,7 +303,7 @@ def quarterly_pdf(user, unit, year: int, quarter: int, language: str = "zh-hans"
         doc = PdfDocument(
             title=title,
             subtitle=f"{period} · {unit_name}",
-            footer=f"{title} · {period} · {_('generated')} {_when(timezone.now())}",
+            footer=f"{title} · {period} · {_generated()} {_when(timezone.now())}",
         )
         done = queries.completion(actions)
         since, until = queries.quarter_bounds(year, quarter)
