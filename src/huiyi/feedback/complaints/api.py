@@ -109,19 +109,19 @@ class ComplaintCreateSerializer(serializers.Serializer):
             self.fields["project"].queryset = visible_projects(request.user)
 
 
-class NoteSerializer(serializers.Serializer):
+class ComplaintNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=services.NOTE_MAX_CHARS)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ComplaintReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=services.NOTE_MAX_CHARS)
 
 
-class ResolveSerializer(serializers.Serializer):
+class ComplaintResolveSerializer(serializers.Serializer):
     resolution = serializers.CharField(max_length=services.NOTE_MAX_CHARS)
 
 
-class CloseSerializer(serializers.Serializer):
+class ComplaintCloseSerializer(serializers.Serializer):
     confirmed_by_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     confirmed_at = serializers.DateTimeField(required=False)
     confirmation_method = serializers.ChoiceField(
@@ -132,12 +132,12 @@ class CloseSerializer(serializers.Serializer):
     )
 
 
-class SeveritySerializer(serializers.Serializer):
+class ComplaintSeveritySerializer(serializers.Serializer):
     severity = serializers.CharField(max_length=20)
     note = serializers.CharField(required=False, allow_blank=True, max_length=services.NOTE_MAX_CHARS)
 
 
-class NonconformanceLinkSerializer(serializers.Serializer):
+class ComplaintNonconformanceLinkSerializer(serializers.Serializer):
     nonconformance = serializers.IntegerField()
     code = serializers.CharField()
 
@@ -216,11 +216,11 @@ class ComplaintViewSet(
     def _answer(self, complaint):
         return Response(ComplaintSerializer(complaint, context={"full": True}).data)
 
-    @extend_schema(request=NoteSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintNoteSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         complaint = self._complaint("complaints.handle")
-        data = NoteSerializer(data=request.data)
+        data = ComplaintNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(services.acknowledge(complaint, by=request.user, **data.validated_data))
 
@@ -229,66 +229,66 @@ class ComplaintViewSet(
     def start(self, request, pk=None):
         return self._answer(services.start_work(self._complaint("complaints.handle"), by=request.user))
 
-    @extend_schema(request=ReasonSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintReasonSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
         complaint = self._complaint("complaints.handle")
-        data = ReasonSerializer(data=request.data)
+        data = ComplaintReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(services.pause(complaint, by=request.user, **data.validated_data))
 
-    @extend_schema(request=NoteSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintNoteSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         complaint = self._complaint("complaints.handle")
-        data = NoteSerializer(data=request.data)
+        data = ComplaintNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(services.resume(complaint, by=request.user, **data.validated_data))
 
-    @extend_schema(request=ResolveSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintResolveSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         complaint = self._complaint("complaints.handle")
-        data = ResolveSerializer(data=request.data)
+        data = ComplaintResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(services.resolve(complaint, by=request.user, **data.validated_data))
 
-    @extend_schema(request=CloseSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintCloseSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         complaint = self._complaint("complaints.close")
-        data = CloseSerializer(data=request.data)
+        data = ComplaintCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(services.close(complaint, by=request.user, **data.validated_data))
 
-    @extend_schema(request=ReasonSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintReasonSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         complaint = self._complaint("complaints.close")
-        data = ReasonSerializer(data=request.data)
+        data = ComplaintReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(services.reopen(complaint, by=request.user, **data.validated_data))
 
-    @extend_schema(request=ReasonSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintReasonSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         complaint = self._complaint("complaints.escalate")
-        data = ReasonSerializer(data=request.data)
+        data = ComplaintReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(services.escalate(complaint, by=request.user, **data.validated_data))
 
-    @extend_schema(request=SeveritySerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintSeveritySerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def severity(self, request, pk=None):
         complaint = self._complaint("complaints.handle")
-        data = SeveritySerializer(data=request.data)
+        data = ComplaintSeveritySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         return self._answer(
             services.change_severity(complaint, values.pop("severity"), by=request.user, **values)
         )
 
-    @extend_schema(request=None, responses={201: NonconformanceLinkSerializer})
+    @extend_schema(request=None, responses={201: ComplaintNonconformanceLinkSerializer})
     @action(detail=True, methods=["post"], url_path="raise-nonconformance")
     def raise_nonconformance(self, request, pk=None):
         complaint = self._complaint("complaints.raise_nc")
