@@ -745,10 +745,10 @@ def _require_open(incident: Incident, field: str = "status") -> None:
 
 
 @transaction.atomic
-def tick_task(task: IncidentTask, *, by, done: bool = True) -> IncidentTask:
+def tick_task(task: IncidentTask, *, by, done: bool = True, now=None) -> IncidentTask:
     task = IncidentTask.objects.select_for_update().select_related("incident").get(pk=task.pk)
     _require_open(task.incident, "task")
-    now = timezone.now()
+    now = now or timezone.now()
     if done == (task.done_at is not None):
         return task
     task.done_at = now if done else None
@@ -772,7 +772,7 @@ def tick_task(task: IncidentTask, *, by, done: bool = True) -> IncidentTask:
 
 @transaction.atomic
 def record_action(
-    incident: Incident, *, by, message: str, kind: str = TimelineEntry.Kind.ACTION
+    incident: Incident, *, by, message: str, kind: str = TimelineEntry.Kind.ACTION, now=None
 ) -> TimelineEntry:
     _require_open(incident, "text")
     if kind not in (TimelineEntry.Kind.ACTION, TimelineEntry.Kind.MESSAGE):
@@ -780,7 +780,7 @@ def record_action(
     message = (message or "").strip()
     if not message:
         raise ValidationError({"text": _("Write what was done or said.")})
-    return _entry(incident, kind, message, actor=by)
+    return _entry(incident, kind, message, actor=by, at=now)
 
 
 #: Clocks a person stops by recording the moment (the response stops with the first acknowledgement).
@@ -850,6 +850,7 @@ def release_information(
     measures: str = "",
     progress: str = "",
     notes: str = "",
+    now=None,
 ) -> InformationRelease:
     """Information released to the public (REQ-INC-05): channel, facts, measures, progress, notes."""
     _require_open(incident, "channel")
@@ -864,7 +865,7 @@ def release_information(
         measures=(measures or "").strip(),
         progress=(progress or "").strip(),
         notes=(notes or "").strip(),
-        released_at=timezone.now(),
+        released_at=now or timezone.now(),
         released_by=by,
     )
     _entry(
