@@ -418,8 +418,11 @@ def complete_action(
 
 
 @transaction.atomic
-def evaluate_effect(item: ImprovementAction, *, effect, note, by) -> ImprovementAction:
-    """Record whether the action had the expected effect. Only a done action can be evaluated."""
+def evaluate_effect(
+    item: ImprovementAction, *, effect, note, by, at: dt.datetime | None = None
+) -> ImprovementAction:
+    """Record whether the action had the expected effect. Only a done action can be evaluated; ``at`` (an
+    evaluation recorded late) is neither in the future nor before the completion."""
     with _actor(by):
         item = _lock(item)
         if item.status == Status.EFFECT_EVALUATED:
@@ -428,10 +431,13 @@ def evaluate_effect(item: ImprovementAction, *, effect, note, by) -> Improvement
             _refuse("status", _("Only a done action can have its effect evaluated."))
         effect = _choice(effect, ImprovementAction.Effect, "effect")
         note = _text(note, "effect_note", _("Write down how the effect was evaluated."), max_length=4000)
+        now = timezone.now()
+        if at is not None and (at > now or at < item.done_at):
+            _refuse("effect_evaluated_at", _("The evaluation must lie between the completion and now."))
         item.status = Status.EFFECT_EVALUATED
         item.effect = effect
         item.effect_note = note
-        item.effect_evaluated_at = timezone.now()
+        item.effect_evaluated_at = at or now
         item.effect_evaluated_by = by
         return _save(item)
 
