@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.core.translation import localize
 
@@ -36,7 +37,7 @@ class StyledForm(forms.Form):
 
 class LostItemForm(StyledForm):
     prefix_name = "lost"
-    description = forms.CharField(label=_("Item"), max_length=200)
+    description = forms.CharField(label=pgettext_lazy("closing", "Item"), max_length=200)
     found_where = forms.CharField(label=_("Where found"), max_length=200)
     found_at = forms.DateTimeField(label=_("Found at"), widget=DATETIME)
     found_by_name = forms.CharField(
@@ -118,9 +119,9 @@ class CorrectInvoiceForm(StyledForm):
 
 class PaymentForm(StyledForm):
     prefix_name = "payment"
-    name = forms.CharField(label=_("Instalment"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("closing", "Instalment"), max_length=100)
     amount = forms.CharField(label=_("Amount due (CNY)"), widget=MONEY)
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    due_date = forms.DateField(label=pgettext_lazy("closing", "Due date"), widget=DATE)
 
 
 class PaidForm(StyledForm):
@@ -156,7 +157,7 @@ class EvaluationForm(StyledForm):
             )
             self.fields[f"score_{item.key}"].widget.attrs.update({"class": "form-control", "step": "0.5"})
             self.fields[f"comment_{item.key}"] = forms.CharField(
-                label=_("Comment"), max_length=300, required=False
+                label=pgettext_lazy("closing", "Comment"), max_length=300, required=False
             )
             self.fields[f"comment_{item.key}"].widget.attrs["class"] = "form-control"
         self.fields["goal_attainment"] = forms.DecimalField(

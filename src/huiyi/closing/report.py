@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from huiyi.core.files import file_facts
 from huiyi.core.translation import localize
@@ -200,10 +200,15 @@ def _date(value) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def _plain(value: Decimal) -> str:
+    """10 → "10", 8.50 → "8.5" (never "1E+1")."""
+    return format(value.normalize(), "f")
+
+
 def _index(value: Decimal | None, top: Decimal) -> str:
     if value is None:
         return _("Not measured")
-    return f"{value.quantize(Decimal('0.01'))} / {top.normalize()}"
+    return f"{value.quantize(Decimal('0.01'))} / {_plain(top)}"
 
 
 def file_name(project, version: int, language: str) -> str:
@@ -240,11 +245,11 @@ def _render(data: ReportData, lang: str, version: int | None) -> bytes:
     attendance = data.attendance
     doc.key_values(
         [
-            (_("Meeting"), project.display_name),
+            (pgettext("closing", "Meeting"), project.display_name),
             (_("Client"), localize({"zh-hans": project.client.name, "en": project.client.name_en or ""})),
             (_("Meeting type"), str(project.meeting_type)),
-            (_("Dates"), f"{_date(project.start)} – {_date(project.end)}"),
-            (_("Venue"), project.venue_name or "—"),
+            (pgettext("closing", "Dates"), f"{_date(project.start)} – {_date(project.end)}"),
+            (pgettext("closing", "Venue"), project.venue_name or "—"),
             (_("Expected attendees"), str(project.expected_attendees)),
             (_("Registered / checked in"), f"{attendance['expected']} / {attendance['arrived']}"),
             (_("Rulebook"), str(project.rulebook_version)),
@@ -259,7 +264,7 @@ def _render(data: ReportData, lang: str, version: int | None) -> bytes:
             [str(s.label), s.shown, s.formula, s.reason]
             for s in (sc.final, sc.q, sc.s, sc.e, sc.p, sc.overall)
         ],
-        header=[_("Score"), _("Value"), _("Formula"), _("Note")],
+        header=[pgettext("closing", "Score"), _("Value"), _("Formula"), _("Note")],
     )
     doc.paragraph(
         _(
@@ -342,13 +347,17 @@ def _render(data: ReportData, lang: str, version: int | None) -> bytes:
             [
                 [
                     rule_display.text(item.name, lang),
-                    str(scores[item.key].score.normalize()) if item.key in scores else "—",
+                    _plain(scores[item.key].score) if item.key in scores else "—",
                     scores[item.key].comment if item.key in scores else "",
                 ]
                 for item in data.form.items
             ]
             + [[_("Service quality index"), _index(data.index, high), data.form.formula]],
-            header=[_("Item"), _("Score (out of %(top)s)") % {"top": high.normalize()}, _("Comment")],
+            header=[
+                pgettext("closing", "Item"),
+                _("Score (out of %(top)s)") % {"top": _plain(high)},
+                pgettext("closing", "Comment"),
+            ],
         )
         goal = data.evaluation.goal_attainment
         goal_rule = data.form.goal_rule
@@ -385,6 +394,7 @@ def _render(data: ReportData, lang: str, version: int | None) -> bytes:
             _("Contract value") if st.value_source == "contract" else _("Agreed value (no contract)")
         )
         v = {key: _verdict(st.verdict(key)) for key in st.rules}
+        open_label = pgettext("closing", "open")
         doc.key_values(
             [
                 (value_label, _money(st.value) + (f" ({st.contract})" if st.contract else "")),
@@ -404,7 +414,7 @@ def _render(data: ReportData, lang: str, version: int | None) -> bytes:
                 ),
                 (
                     _("Fee disputes"),
-                    f"{len(st.disputes)} ({_('open')}: {st.open_disputes}) · {v[queries.FEE_DISPUTES]}",
+                    f"{len(st.disputes)} ({open_label}: {st.open_disputes}) · {v[queries.FEE_DISPUTES]}",
                 ),
             ]
         )
