@@ -5,11 +5,11 @@ page speaks the attendee's language and shows free text as text."""
 from datetime import timedelta
 
 import pytest
-from conftest import full_answer, scale_questions
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from conftest import full_answer, scale_questions
 from huiyi.feedback.surveys import services
 from huiyi.feedback.surveys.models import Answer, Invitation, Response
 

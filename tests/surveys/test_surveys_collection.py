@@ -4,9 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import add_attendee, full_answer
 from django.utils import timezone
 
+from conftest import add_attendee, full_answer
 from huiyi.feedback.surveys import queries, services
 from huiyi.feedback.surveys.models import Audience
 from huiyi.onsite.attendees.models import Attendee

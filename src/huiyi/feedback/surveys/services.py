@@ -459,10 +459,10 @@ def record_analysis(survey: Survey, *, by, analysis: str, now=None) -> Survey:
     text = _clean_text(analysis, limit=10000)
     if not text:
         raise ValidationError({"analysis": _("Write the findings of the analysis.")})
-    if not survey.is_closed(now):
-        raise ValidationError({"analysis": _("Close the survey before recording its analysis.")})
     with transaction.atomic(), _actor(by):
         survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if not survey.is_closed(now):
+            raise ValidationError({"analysis": _("Close the survey before recording its analysis.")})
         survey.analysis = text
         survey.analysed_at = survey.analysed_at or now
         survey.analysed_by = survey.analysed_by or by
