@@ -5,11 +5,11 @@ a link or as staff entry (out-of-range refused naming the question; twice throug
 from decimal import Decimal
 
 import pytest
-from conftest import full_answer, scale_questions
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from conftest import full_answer, scale_questions
 from huiyi.feedback.surveys import services
 from huiyi.feedback.surveys.models import Response
 

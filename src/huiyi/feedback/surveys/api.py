@@ -215,6 +215,8 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     permission_classes = [AllowAny]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Response.objects.none()
         if not self.request.user.is_authenticated:
             raise NotAuthenticated
         responses = (
