@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 
@@ -10,6 +10,10 @@ from huiyi.reports.pdf import PdfDocument
 
 from . import queries
 
+PRINTED = gettext_noop("Printed %(at)s")
+NONE_YET = gettext_noop("No emergency contact has been entered.")
+HOTLINE = gettext_noop("Technical support hotline")
+FIRST_CALL = gettext_noop("In a fire or medical emergency call 119 / 120 first, then the on-site director.")
 BIG = 22
 BIGGER = 30
 
@@ -31,9 +35,7 @@ def render(project) -> bytes:
     document = PdfDocument(
         title=f"{title_zh} · {title_en}",
         subtitle=f"{project.code} · {project.name} · {project.name_en or ''}".rstrip(" ·"),
-        footer=_both("Printed %(at)s", at=timezone.localtime().strftime("%Y-%m-%d %H:%M")).replace(
-            "\n", " · "
-        ),
+        footer=_both(PRINTED, at=timezone.localtime().strftime("%Y-%m-%d %H:%M")).replace("\n", " · "),
     )
     base = document.styles["body"]
     document.styles["role"] = ParagraphStyle(
@@ -45,7 +47,7 @@ def render(project) -> bytes:
     )
     contacts = list(queries.contacts(project))
     if not contacts:
-        document.paragraph(_both("No emergency contact has been entered."), "role")
+        document.paragraph(_both(NONE_YET), "role")
     for contact in contacts:
         document.paragraph(contact.role, "role")
         document.paragraph(contact.name, "name")
@@ -55,10 +57,8 @@ def render(project) -> bytes:
         document.spacer(5)
     desk = queries.support_desk()["desk"]
     if desk is not None and desk.hotline:
-        document.heading(_both("Technical support hotline"))
+        document.heading(_both(HOTLINE))
         document.paragraph(desk.hotline, "phone")
     document.spacer(4)
-    document.paragraph(
-        _both("In a fire or medical emergency call 119 / 120 first, then the on-site director."), "body"
-    )
+    document.paragraph(_both(FIRST_CALL), "body")
     return document.render()
