@@ -15,6 +15,7 @@ import io
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from huiyi.core.translation import localize
 from huiyi.quality import formulas
@@ -169,7 +170,7 @@ def _plan_header() -> list[str]:
     return [
         _("No."),
         _("Problem"),
-        _("Action"),
+        pgettext("improvement", "Action"),
         _("Owner"),
         _("Deadline"),
         _("Expected effect"),

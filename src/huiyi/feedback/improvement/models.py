@@ -45,8 +45,8 @@ class FeedbackAnalysis(AuthoredModel):
     """The analysis of one meeting's feedback (REQ-QLT-11, §2.9(2))."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
+        IN_PROGRESS = "in_progress", pgettext_lazy("feedback analysis", "In progress")
+        COMPLETED = "completed", pgettext_lazy("feedback analysis", "Completed")
 
     project = models.OneToOneField(
         MeetingProject,
@@ -154,10 +154,10 @@ class ImprovementAction(AuthoredModel):
     """An item of the improvement plan (REQ-FBK-04): planned → in progress → done → effect evaluated."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
+        PLANNED = "planned", pgettext_lazy("improvement action", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("improvement action", "In progress")
         DONE = "done", pgettext_lazy("improvement action", "Done")
-        EFFECT_EVALUATED = "effect_evaluated", _("Effect evaluated")
+        EFFECT_EVALUATED = "effect_evaluated", pgettext_lazy("improvement action", "Effect evaluated")
 
     #: Statuses that count as done for the completion rate (done / all, §2.9(2)).
     DONE_STATUSES = (Status.DONE, Status.EFFECT_EVALUATED)

@@ -99,6 +99,7 @@ def project_page(request, pk):
     rulebook = rulebook_for(project)
     effect_rule = services.effect_rule(rulebook)
     can_analyse = user.has_perm("improvement.analyse", project)
+    formula = rulebook.formulas.get("improvement_completion_rate")
     context = {
         "project": project,
         "analysis": analysis,
@@ -112,7 +113,8 @@ def project_page(request, pk):
         "effect_rule": {"name": text(effect_rule.name), "value": format_value(effect_rule)}
         if effect_rule
         else None,
-        "formula": rulebook.formulas.get("improvement_completion_rate"),
+        "formula": formula,
+        "formula_name": text(formula.name) if formula else "",
         "can_analyse": can_analyse,
         "can_manage": user.has_perm("improvement.manage", project),
         "can_evaluate": user.has_perm("improvement.evaluate", project),
