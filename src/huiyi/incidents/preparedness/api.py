@@ -187,7 +187,7 @@ class ProjectNestedViewSet(viewsets.GenericViewSet):
         return self._project
 
 
-class ResourceLineSerializer(serializers.Serializer):
+class EmergencyResourceLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True, help_text="null: a rulebook item not recorded yet")
     resource = serializers.CharField(help_text="The rulebook item's key; empty for an item the team added")
     name = serializers.CharField()
@@ -216,7 +216,7 @@ class ResourceLineSerializer(serializers.Serializer):
         }
 
 
-class ResourceCheckSerializer(serializers.Serializer):
+class EmergencyResourceCheckSerializer(serializers.Serializer):
     resource = serializers.CharField(required=False, allow_blank=True, default="", help_text="A rulebook key")
     item = serializers.IntegerField(required=False, allow_null=True, help_text="Or the id of an added line")
     quantity = serializers.IntegerField(help_text="How many are in place (at least 1)")
@@ -229,7 +229,7 @@ class EmergencyResourceViewSet(mixins.ListModelMixin, ProjectNestedViewSet):
     added. POST checks one line: `resource` (a rulebook key) or `item` (an added line's id), with `quantity`
     and `location`."""
 
-    serializer_class = ResourceLineSerializer
+    serializer_class = EmergencyResourceLineSerializer
 
     def get_queryset(self):
         return EmergencyResource.objects.none()
@@ -237,15 +237,15 @@ class EmergencyResourceViewSet(mixins.ListModelMixin, ProjectNestedViewSet):
     def list(self, request, *args, **kwargs):
         project = self.get_project()
         _require(request, "preparedness.view", project)
-        lines = [ResourceLineSerializer.line(line) for line in queries.checklist(project).lines]
+        lines = [EmergencyResourceLineSerializer.line(line) for line in queries.checklist(project).lines]
         page = self.paginate_queryset(lines)
-        return self.get_paginated_response(ResourceLineSerializer(page, many=True).data)
+        return self.get_paginated_response(EmergencyResourceLineSerializer(page, many=True).data)
 
-    @extend_schema(request=ResourceCheckSerializer, responses={201: ResourceLineSerializer})
+    @extend_schema(request=EmergencyResourceCheckSerializer, responses={201: EmergencyResourceLineSerializer})
     def create(self, request, *args, **kwargs):
         project = self.get_project()
         _require(request, "preparedness.check_resources", project)
-        data = ResourceCheckSerializer(data=request.data)
+        data = EmergencyResourceCheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         item_pk = values.pop("item", None)
@@ -261,7 +261,8 @@ class EmergencyResourceViewSet(mixins.ListModelMixin, ProjectNestedViewSet):
         )
         line = next(line for line in queries.checklist(project).lines if line.row and line.row.pk == row.pk)
         return Response(
-            ResourceLineSerializer(ResourceLineSerializer.line(line)).data, status=status.HTTP_201_CREATED
+            EmergencyResourceLineSerializer(EmergencyResourceLineSerializer.line(line)).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
