@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.accounts.models import User
 
@@ -56,23 +57,29 @@ def severity_choices(rulebook) -> list[tuple[str, str]]:
 class ComplaintForm(forms.Form):
     """Staff entry: a complaint received by phone, e-mail, on site, WeChat, letter …"""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    severity = forms.ChoiceField(label=_("Severity"))
-    received_at = forms.DateTimeField(label=_("Received at"), widget=DATETIME)
-    complainant_name = forms.CharField(label=_("Complainant"), required=False, max_length=100)
+    channel = forms.ChoiceField(label=pgettext_lazy("complaints", "Channel"), choices=Channel.choices)
+    severity = forms.ChoiceField(label=pgettext_lazy("complaints", "Severity"))
+    received_at = forms.DateTimeField(label=pgettext_lazy("complaints", "Received at"), widget=DATETIME)
+    complainant_name = forms.CharField(
+        label=pgettext_lazy("complaints", "Complainant"), required=False, max_length=100
+    )
     complainant_contact = forms.CharField(
         label=_("Contact (phone, WeChat …)"), required=False, max_length=200
     )
     complainant_email = forms.EmailField(
-        label=_("E-mail"),
+        label=pgettext_lazy("complaints", "E-mail"),
         required=False,
         max_length=200,
         help_text=_("If given, the complainant receives an acknowledgement with the reference number."),
     )
     content = forms.CharField(
-        label=_("Complaint"), widget=forms.Textarea(attrs={"rows": 5}), max_length=services.CONTENT_MAX_CHARS
+        label=pgettext_lazy("complaints", "Complaint"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=services.CONTENT_MAX_CHARS,
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        label=pgettext_lazy("complaints", "Owner"), queryset=User.objects.none(), required=False
+    )
     attachments = MultipleFileField(label=_("Attachments (PDF, JPEG, PNG)"))
 
     def __init__(self, *args, project, rulebook, **kwargs):
@@ -93,7 +100,7 @@ class PublicComplaintForm(forms.Form):
     complainant_name = forms.CharField(label=_("Your name"), required=False, max_length=100)
     complainant_contact = forms.CharField(label=_("Phone or WeChat"), required=False, max_length=200)
     complainant_email = forms.EmailField(
-        label=_("E-mail"),
+        label=pgettext_lazy("complaints", "E-mail"),
         required=False,
         max_length=200,
         help_text=_("We send the acknowledgement with your reference number here."),
@@ -131,22 +138,30 @@ class PublicComplaintForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=pgettext_lazy("complaints", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=pgettext_lazy("complaints", "Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.CharField(
+        label=pgettext_lazy("complaints", "Resolution"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CloseForm(forms.Form):
     confirmed_by_name = forms.CharField(label=_("Confirmed by (client)"), required=False, max_length=100)
-    confirmed_at = forms.DateTimeField(label=_("Confirmed at"), required=False, widget=DATETIME)
+    confirmed_at = forms.DateTimeField(
+        label=pgettext_lazy("complaints", "Confirmed at"), required=False, widget=DATETIME
+    )
     confirmation_method = forms.ChoiceField(
-        label=_("Confirmed how"),
+        label=pgettext_lazy("complaints", "Confirmed how"),
         required=False,
         choices=[("", "—"), *Complaint.ConfirmationMethod.choices],
     )
@@ -162,8 +177,8 @@ class CloseForm(forms.Form):
 
 
 class SeverityForm(forms.Form):
-    severity = forms.ChoiceField(label=_("Severity"))
-    note = forms.CharField(label=_("Why"), required=False)
+    severity = forms.ChoiceField(label=pgettext_lazy("complaints", "Severity"))
+    note = forms.CharField(label=pgettext_lazy("complaints", "Why"), required=False)
 
     def __init__(self, *args, rulebook, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,7 +187,7 @@ class SeverityForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(label=pgettext_lazy("complaints", "Owner"), queryset=User.objects.none())
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,26 +203,30 @@ class LinkForm(forms.Form):
 
 class FilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("Show"),
+        label=pgettext_lazy("complaints", "Show"),
         required=False,
         choices=[
-            ("", _("All")),
-            ("open", _("Open")),
-            ("breached", _("Target missed")),
-            ("closed", _("Resolved or closed")),
+            ("", pgettext_lazy("complaints", "All")),
+            ("open", pgettext_lazy("complaints", "Open")),
+            ("breached", pgettext_lazy("complaints", "Target missed")),
+            ("closed", pgettext_lazy("complaints", "Resolved or closed")),
         ],
     )
-    severity = forms.ChoiceField(label=_("Severity"), required=False)
+    severity = forms.ChoiceField(label=pgettext_lazy("complaints", "Severity"), required=False)
     project = forms.IntegerField(required=False, widget=forms.HiddenInput)
     start = forms.DateField(
         label=_("Meetings from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=pgettext_lazy("complaints", "to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         keys = dict.fromkeys([*sla.SEVERITY_LABELS])
-        self.fields["severity"].choices = [("", _("All"))] + [
+        self.fields["severity"].choices = [("", pgettext_lazy("complaints", "All"))] + [
             (k, sla.severity_label(k)) for k in keys if k != sla.NORMAL
         ]
         for field in self.fields.values():

@@ -16,13 +16,13 @@ from huiyi.core.models import AuthoredModel
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
-    ON_SITE = "on_site", _("On site")
-    WEB_FORM = "web_form", _("Web form")
-    WECHAT = "wechat", _("WeChat")
-    LETTER = "letter", _("Letter")
-    OTHER = "other", _("Other")
+    PHONE = "phone", pgettext_lazy("complaints", "Phone")
+    EMAIL = "email", pgettext_lazy("complaints", "E-mail")
+    ON_SITE = "on_site", pgettext_lazy("complaints", "On site")
+    WEB_FORM = "web_form", pgettext_lazy("complaints", "Web form")
+    WECHAT = "wechat", pgettext_lazy("complaints", "WeChat")
+    LETTER = "letter", pgettext_lazy("complaints", "Letter")
+    OTHER = "other", pgettext_lazy("complaints", "Other")
 
 
 class Complaint(AuthoredModel):
@@ -35,17 +35,17 @@ class Complaint(AuthoredModel):
         CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
 
     class Source(models.TextChoices):
-        STAFF = "staff", _("Staff entry")
-        PUBLIC = "public", _("Public form")
+        STAFF = "staff", pgettext_lazy("complaints", "Staff entry")
+        PUBLIC = "public", pgettext_lazy("complaints", "Public form")
         API = "api", _("API")
 
     class ConfirmationMethod(models.TextChoices):
-        PHONE = "phone", _("Phone call")
-        EMAIL = "email", _("E-mail")
-        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", pgettext_lazy("complaints", "Phone call")
+        EMAIL = "email", pgettext_lazy("complaints", "E-mail")
+        IN_PERSON = "in_person", pgettext_lazy("complaints", "In person")
         WRITTEN = "written", _("Signed in writing")
-        WECHAT = "wechat", _("WeChat")
-        OTHER = "other", _("Other")
+        WECHAT = "wechat", pgettext_lazy("complaints", "WeChat")
+        OTHER = "other", pgettext_lazy("complaints", "Other")
 
     OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING)
 
@@ -55,24 +55,30 @@ class Complaint(AuthoredModel):
         on_delete=models.PROTECT,
         related_name="complaints",
     )
-    reference = models.CharField(_("reference"), max_length=30, unique=True, null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    reference = models.CharField(
+        pgettext_lazy("complaints", "reference"), max_length=30, unique=True, null=True, blank=True
+    )
+    channel = models.CharField(pgettext_lazy("complaints", "channel"), max_length=12, choices=Channel.choices)
     source = models.CharField(_("entered through"), max_length=8, choices=Source.choices, default="staff")
     complainant_name = models.CharField(_("complainant"), max_length=100, blank=True)
-    complainant_contact = models.CharField(_("contact"), max_length=200, blank=True)
+    complainant_contact = models.CharField(pgettext_lazy("complaints", "contact"), max_length=200, blank=True)
     complainant_email = models.EmailField(_("e-mail for the acknowledgement"), max_length=200, blank=True)
-    content = models.TextField(_("complaint"))
+    content = models.TextField(pgettext_lazy("complaints", "complaint"))
     #: The rulebook's severity key (minor / major / serious in the default rulebook).
-    severity = models.CharField(_("severity"), max_length=20)
+    severity = models.CharField(pgettext_lazy("complaints", "severity"), max_length=20)
     #: What was reported: serious or normal (the API's and the public form's two levels).
     reported_severity = models.CharField(_("reported severity"), max_length=10, blank=True)
-    received_at = models.DateTimeField(_("received at"), db_index=True)
+    received_at = models.DateTimeField(pgettext_lazy("complaints", "received at"), db_index=True)
     status = models.CharField(
-        _("status"), max_length=14, choices=Status.choices, default=Status.NEW, db_index=True
+        pgettext_lazy("complaints", "status"),
+        max_length=14,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("complaints", "owner"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -91,7 +97,7 @@ class Complaint(AuthoredModel):
     resolution_breached_at = models.DateTimeField(_("resolution target missed at"), null=True, blank=True)
 
     responded_at = models.DateTimeField(_("first response at"), null=True, blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(pgettext_lazy("complaints", "resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -116,7 +122,7 @@ class Complaint(AuthoredModel):
     )
 
     class Meta:
-        verbose_name = _("complaint")
+        verbose_name = pgettext_lazy("complaints", "complaint")
         verbose_name_plural = _("complaints")
         ordering = ["-received_at", "-pk"]
         permissions = [
@@ -144,10 +150,13 @@ class Complaint(AuthoredModel):
 
 class ComplaintAttachment(models.Model):
     complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="attachments"
+        Complaint,
+        verbose_name=pgettext_lazy("complaints", "complaint"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(pgettext_lazy("complaints", "file"), upload_to="complaints/%Y/%m/")
+    name = models.CharField(pgettext_lazy("complaints", "file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     mime = models.CharField(_("MIME type"), max_length=100)
@@ -170,43 +179,48 @@ class ComplaintEvent(models.Model):
     periodic check, a retry or two workers at once record each of them once."""
 
     class Kind(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        ACK_SENT = "ack_sent", _("Acknowledgement sent to the complainant")
-        ACKNOWLEDGED = "acknowledged", _("First response")
-        STARTED = "started", _("Work started")
-        PAUSED = "paused", _("Waiting for the client (clock paused)")
-        RESUMED = "resumed", _("Client answered (clock resumed)")
-        SEVERITY = "severity", _("Severity changed")
-        OWNER = "owner", _("Owner changed")
-        BREACHED = "breached", _("Target missed")
-        ESCALATED = "escalated", _("Escalated")
-        RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
-        REOPENED = "reopened", _("Reopened")
-        NONCONFORMANCE = "nonconformance", _("Nonconformance raised")
-        NOTE = "note", _("Note")
+        RECEIVED = "received", pgettext_lazy("complaints", "Received")
+        ACK_SENT = "ack_sent", pgettext_lazy("complaints", "Acknowledgement sent to the complainant")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("complaints", "First response")
+        STARTED = "started", pgettext_lazy("complaints", "Work started")
+        PAUSED = "paused", pgettext_lazy("complaints", "Waiting for the client (clock paused)")
+        RESUMED = "resumed", pgettext_lazy("complaints", "Client answered (clock resumed)")
+        SEVERITY = "severity", pgettext_lazy("complaints", "Severity changed")
+        OWNER = "owner", pgettext_lazy("complaints", "Owner changed")
+        BREACHED = "breached", pgettext_lazy("complaints", "Target missed")
+        ESCALATED = "escalated", pgettext_lazy("complaints", "Escalated")
+        RESOLVED = "resolved", pgettext_lazy("complaints", "Resolved")
+        CLOSED = "closed", pgettext_lazy("complaints", "Closed")
+        REOPENED = "reopened", pgettext_lazy("complaints", "Reopened")
+        NONCONFORMANCE = "nonconformance", pgettext_lazy("complaints", "Nonconformance raised")
+        NOTE = "note", pgettext_lazy("complaints", "Note")
 
     class Clock(models.TextChoices):
-        RESPONSE = "response", _("First response")
-        RESOLUTION = "resolution", _("Resolution")
+        RESPONSE = "response", pgettext_lazy("complaint clock", "First response")
+        RESOLUTION = "resolution", pgettext_lazy("complaint clock", "Resolution")
 
     complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"
+        Complaint,
+        verbose_name=pgettext_lazy("complaints", "complaint"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    at = models.DateTimeField(_("at"), db_index=True)
+    kind = models.CharField(pgettext_lazy("complaints", "kind"), max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(pgettext_lazy("complaints", "at"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("complaints", "by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices, blank=True)
-    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    clock = models.CharField(
+        pgettext_lazy("complaints", "clock"), max_length=10, choices=Clock.choices, blank=True
+    )
+    level = models.PositiveSmallIntegerField(pgettext_lazy("complaints", "level"), null=True, blank=True)
+    note = models.TextField(pgettext_lazy("complaints", "note"), blank=True)
+    data = models.JSONField(pgettext_lazy("complaints", "details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("complaint event")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from huiyi.calendar.clocks import ClockKind, ClockStatus, SlaClock, WorkCalendar
 from huiyi.projects.models import MeetingProject
@@ -116,7 +117,14 @@ def _view(key: str, label: str, clock: SlaClock | None, cal: WorkCalendar, now) 
         )
     if status is ClockStatus.STOPPED:
         return ClockView(
-            key, label, "met", deadline.due if deadline else None, remaining, _("met"), "success", working
+            key,
+            label,
+            "met",
+            deadline.due if deadline else None,
+            remaining,
+            pgettext("complaints", "met"),
+            "success",
+            working,
         )
     if status is ClockStatus.PAUSED:
         text = _("paused, %(t)s left") % {"t": duration_text(remaining, working_days=working)}
@@ -133,8 +141,8 @@ def clock_views(complaint: Complaint, cal: WorkCalendar, now=None) -> list[Clock
     response = SlaClock.from_dict(complaint.response_clock) if complaint.response_clock else None
     resolution = SlaClock.from_dict(complaint.resolution_clock) if complaint.resolution_clock else None
     views = [
-        _view("response", _("First response"), response, cal, now),
-        _view("resolution", _("Resolution"), resolution, cal, now),
+        _view("response", pgettext("complaint clock", "First response"), response, cal, now),
+        _view("resolution", pgettext("complaint clock", "Resolution"), resolution, cal, now),
     ]
     return [v for v in views if v is not None]
 

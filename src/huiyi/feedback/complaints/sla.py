@@ -11,7 +11,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huiyi.calendar.clocks import ClockKind, SlaClock
@@ -163,9 +162,9 @@ def level_label(level: int, roles: tuple[str, ...], rulebook: Rulebook) -> str:
     from huiyi.rulebook.display import text
 
     if level <= 0:
-        return str(_("Owner"))
+        return str(pgettext_lazy("complaints", "Owner"))
     if level - 1 < len(roles):
         role = roles[level - 1]
         entry = rulebook.roles.get(role)
         return text(entry.name) if entry is not None else role
-    return str(_("Level %(level)s") % {"level": level})
+    return str(pgettext_lazy("complaints", "Level %(level)s") % {"level": level})
