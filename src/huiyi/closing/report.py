@@ -352,7 +352,13 @@ def _render(data: ReportData, lang: str, version: int | None) -> bytes:
                 ]
                 for item in data.form.items
             ]
-            + [[_("Service quality index"), _index(data.index, high), data.form.formula]],
+            + [
+                [
+                    _("Service quality index"),
+                    _index(data.index, high),
+                    _("Index = Σ item scores / number of items"),
+                ]
+            ],
             header=[
                 pgettext("closing", "Item"),
                 _("Score (out of %(top)s)") % {"top": _plain(high)},
