@@ -190,6 +190,7 @@ def build_demo(password: str | None = None) -> DemoResult:
 def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
     from huiyi.contracts import demo as contracts_demo
+    from huiyi.incidents import demo as incidents_demo
     from huiyi.onsite.agenda import demo as liveagenda_demo
     from huiyi.onsite.attendees import demo as attendees_demo
     from huiyi.onsite.checkin import demo as checkin_demo
@@ -210,6 +211,7 @@ def _extend(people) -> None:
     checkin_demo.build(projects, people)
     inspections_demo.build(projects, people)
     liveagenda_demo.build(projects, people)
+    incidents_demo.build(projects, people)
     quality_demo.build(projects, people)
 
 
