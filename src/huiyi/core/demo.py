@@ -190,6 +190,7 @@ def build_demo(password: str | None = None) -> DemoResult:
 def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
     from huiyi.contracts import demo as contracts_demo
+    from huiyi.feedback.complaints import demo as complaints_demo
     from huiyi.feedback.improvement import demo as improvement_demo
     from huiyi.incidents import demo as incidents_demo
     from huiyi.onsite.agenda import demo as liveagenda_demo
@@ -214,6 +215,7 @@ def _extend(people) -> None:
     liveagenda_demo.build(projects, people)
     incidents_demo.build(projects, people)
     quality_demo.build(projects, people)
+    complaints_demo.build(projects, people)
     improvement_demo.build(projects, people)
 
 
