@@ -189,6 +189,7 @@ def build_demo(password: str | None = None) -> DemoResult:
 
 def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
+    from huiyi.closing import demo as closing_demo
     from huiyi.contracts import demo as contracts_demo
     from huiyi.feedback.complaints import demo as complaints_demo
     from huiyi.feedback.improvement import demo as improvement_demo
@@ -217,6 +218,7 @@ def _extend(people) -> None:
     quality_demo.build(projects, people)
     complaints_demo.build(projects, people)
     improvement_demo.build(projects, people)
+    closing_demo.build(projects, people)  # last: its summary report reads every other app's figures
 
 
 def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:
