@@ -22,8 +22,8 @@ from huiyi.projects.models import MeetingProject
 
 
 class Audience(models.TextChoices):
-    ATTENDEES = "attendees", _("Attendees")
-    CLIENT = "client", _("Client")
+    ATTENDEES = "attendees", pgettext_lazy("survey audience", "Attendees")
+    CLIENT = "client", pgettext_lazy("survey audience", "Client")
 
 
 class Dimension(models.TextChoices):
@@ -297,9 +297,9 @@ class Revisit(AuthoredModel):
         MESSAGE = "message", _("Instant message")
 
     class Outcome(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        DONE = "done", _("Revisited")
-        UNREACHABLE = "unreachable", _("Not reached")
+        PLANNED = "planned", pgettext_lazy("revisit", "Planned")
+        DONE = "done", pgettext_lazy("revisit", "Revisited")
+        UNREACHABLE = "unreachable", pgettext_lazy("revisit", "Not reached")
 
     project = models.ForeignKey(
         MeetingProject, verbose_name=_("meeting project"), on_delete=models.CASCADE, related_name="revisits"

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huiyi.calendar.services import due, work_calendar
@@ -119,11 +118,11 @@ class Step:
     @property
     def state_label(self) -> str:
         return {
-            "done": _("Done in time"),
-            "late": _("Done late"),
-            "overdue": _("Overdue"),
-            "open": _("Due"),
-            "waiting": _("Not started"),
+            "done": pgettext_lazy("survey step", "Done in time"),
+            "late": pgettext_lazy("survey step", "Done late"),
+            "overdue": pgettext_lazy("survey step", "Overdue"),
+            "open": pgettext_lazy("survey step", "Due"),
+            "waiting": pgettext_lazy("survey step", "Not started"),
         }[self.state]
 
     @property

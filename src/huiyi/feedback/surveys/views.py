@@ -576,7 +576,7 @@ def _answer_page(
         )
         response = render(request, template_name, context, status=status)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves the site; forms keep their Origin
     return response
 
 
