@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.accounts.models import User
 from huiyi.core.models import ChannelConfig
@@ -34,7 +35,9 @@ class ResourceCheckForm(StyledForm):
 
 class ResourceAddForm(StyledForm):
     name = forms.CharField(
-        label=_("Item"), max_length=100, help_text=_("An item beyond the standard list, e.g. an AED.")
+        label=pgettext_lazy("emergency resources", "Item"),
+        max_length=100,
+        help_text=_("An item beyond the standard list, e.g. an AED."),
     )
 
 
@@ -46,9 +49,11 @@ class ResourceClearForm(StyledForm):
 
 class ContactForm(StyledForm):
     role = forms.CharField(
-        label=_("Role"), max_length=100, help_text=_("e.g. on-site director, venue security, first aid, 120")
+        label=pgettext_lazy("emergency contact", "Role"),
+        max_length=100,
+        help_text=_("e.g. on-site director, venue security, first aid, 120"),
     )
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.core.models import AuthoredModel, TimeStampedModel
 
@@ -150,8 +151,8 @@ class Risk(AuthoredModel):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("risk status", "open")
+        CLOSED = "closed", pgettext_lazy("risk status", "closed")
 
     project = models.ForeignKey(
         "projects.MeetingProject",
