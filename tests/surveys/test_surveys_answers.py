@@ -82,7 +82,7 @@ def test_bad_input_page_shows_the_error_at_the_question(client, survey):
     assert Response.objects.count() == 0
 
 
-@override_settings(HUIYI_SURVEY_RATE=(3, 600))
+@override_settings(HUIYI_SURVEY_ADDRESS_RATE=(3, 600), HUIYI_SURVEY_RATE=(2, 600))
 def test_bad_input_anonymous_link_flood_is_rate_limited(client, survey):
     url = f"/surveys/a/{survey.public_code}/"
     data = {f"q{x.pk}": "4" for x in scale_questions(survey)}
@@ -91,6 +91,12 @@ def test_bad_input_anonymous_link_flood_is_rate_limited(client, survey):
     assert Response.objects.filter(survey=survey).count() == 3
     # Another address is not affected.
     assert client.post(url, data, REMOTE_ADDR="10.0.0.9").status_code == 200
+    # A personal link is limited per link, whatever the address (guests share the venue's Wi-Fi).
+    _invitation, token = _personal(survey)
+    codes = [
+        client.post(f"/surveys/r/{token}/", data, REMOTE_ADDR=f"10.0.1.{n}").status_code for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
 
 
 def test_bad_input_free_text_is_shown_as_text(client, survey, manager):

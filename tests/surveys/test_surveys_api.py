@@ -83,7 +83,7 @@ def test_bad_input_out_of_range_answer_is_refused_naming_the_question(survey):
     assert nothing.status_code == 400
 
 
-@override_settings(HUIYI_SURVEY_RATE=(2, 600))
+@override_settings(HUIYI_SURVEY_ADDRESS_RATE=(2, 600))
 def test_bad_input_api_flood_is_throttled(survey):
     codes = [
         api()

@@ -245,10 +245,7 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
                 raise serializers.ValidationError({"token": [str(error.message)]}) from error
             survey = invitation.survey
             language = invitation.language
-            if not (
-                throttle.allow("invitation", str(invitation.pk))
-                and throttle.allow("link", f"{survey.pk}:{address}")
-            ):
+            if not throttle.allow_link(invitation.pk):
                 raise Throttled(wait=throttle.rate()[1])
         elif data.get("code"):
             survey = (
@@ -257,7 +254,7 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             if survey is None:
                 raise serializers.ValidationError({"code": [_("This survey link is not valid.")]})
             language = data.get("language") or "zh-hans"
-            if not throttle.allow("public", f"{survey.pk}:{address}"):
+            if not throttle.allow_address(survey.pk, address):
                 raise Throttled(wait=throttle.rate()[1])
         elif data.get("survey"):
             if not request.user.is_authenticated:

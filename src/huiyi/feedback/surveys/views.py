@@ -527,11 +527,10 @@ def _answer_page(
     saved = False
     if request.method == "POST":
         if source != Response.Source.STAFF:
-            ident = f"{survey.pk}:{throttle.client_address(request)}"
-            scope = "link" if invitation is not None else "public"
-            allowed = throttle.allow(scope, ident)
             if invitation is not None:
-                allowed = throttle.allow("invitation", str(invitation.pk)) and allowed
+                allowed = throttle.allow_link(invitation.pk)
+            else:
+                allowed = throttle.allow_address(survey.pk, throttle.client_address(request))
             if not allowed:
                 with translation.override(language):
                     response = render(
