@@ -14,8 +14,10 @@ PRINTED = gettext_noop("Printed %(at)s")
 NONE_YET = gettext_noop("No emergency contact has been entered.")
 HOTLINE = gettext_noop("Technical support hotline")
 FIRST_CALL = gettext_noop("In a fire or medical emergency call 119 / 120 first, then the on-site director.")
-BIG = 22
-BIGGER = 30
+# Type sizes in points (role, name, phone): readable on a wall from a few steps away.
+ROLE_SIZE, ROLE_LEADING = 13, 18
+NAME_SIZE, NAME_LEADING = 22, 28
+PHONE_SIZE, PHONE_LEADING = 30, 36
 
 
 def _both(message: str, **params) -> str:
@@ -39,11 +41,11 @@ def render(project) -> bytes:
     )
     base = document.styles["body"]
     document.styles["role"] = ParagraphStyle(
-        "role", parent=base, fontSize=BIG * 0.6, leading=BIG * 0.8, textColor=colors.HexColor("#555555")
+        "role", parent=base, fontSize=ROLE_SIZE, leading=ROLE_LEADING, textColor=colors.HexColor("#555555")
     )
-    document.styles["name"] = ParagraphStyle("name", parent=base, fontSize=BIG, leading=BIG * 1.25)
+    document.styles["name"] = ParagraphStyle("name", parent=base, fontSize=NAME_SIZE, leading=NAME_LEADING)
     document.styles["phone"] = ParagraphStyle(
-        "phone", parent=base, fontSize=BIGGER, leading=BIGGER * 1.2, textColor=colors.HexColor("#7a1420")
+        "phone", parent=base, fontSize=PHONE_SIZE, leading=PHONE_LEADING, textColor=colors.HexColor("#7a1420")
     )
     contacts = list(queries.contacts(project))
     if not contacts:
