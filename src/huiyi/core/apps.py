@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import channels  # noqa: F401  (the delivery tasks and their minute's sweep)
         from .audit import register
-        from .models import AccessLink, Notification
+        from .models import AccessLink, ChannelConfig, Delivery, Notification
 
         register(AccessLink, exclude_fields=["token_hash"])
         register(Notification)
+        register(ChannelConfig, exclude_fields=["secret"])
+        register(Delivery)

@@ -194,6 +194,7 @@ def _extend(people) -> None:
     from huiyi.feedback.complaints import demo as complaints_demo
     from huiyi.feedback.improvement import demo as improvement_demo
     from huiyi.incidents import demo as incidents_demo
+    from huiyi.incidents.preparedness import demo as preparedness_demo
     from huiyi.onsite.agenda import demo as liveagenda_demo
     from huiyi.onsite.attendees import demo as attendees_demo
     from huiyi.onsite.checkin import demo as checkin_demo
@@ -207,6 +208,7 @@ def _extend(people) -> None:
     projects = list(MeetingProject.objects.order_by("code"))
     intake_demo.build(projects, people)
     planning_demo.build(projects, people)
+    preparedness_demo.build(projects, people)  # imports the risks of HY-2026-103's plan
     resources_demo.build(projects, people)
     preparation_demo.build(projects, people)
     contracts_demo.build(projects, people)

@@ -100,5 +100,7 @@ def notification_list(request):
     if request.method == "POST":
         notices.mark_read(request.user)
         return redirect("core:notifications")
-    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    page = Paginator(request.user.notifications.prefetch_related("deliveries__config"), 30).get_page(
+        request.GET.get("page")
+    )
     return render(request, "core/notifications.html", {"page": page})

@@ -84,3 +84,14 @@ def duration(value) -> str:
     if minutes or not parts:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts)
+
+
+@register.inclusion_tag("core/_delivery_status.html")
+def delivery_status(notification) -> dict:
+    """Per-channel status badges of one notification (in-app, e-mail, webhooks): sent, retrying, failed."""
+    from huiyi.core import channels
+
+    rows = [
+        {"label": channels.label(d.channel, d.config), "delivery": d} for d in notification.deliveries.all()
+    ]
+    return {"rows": rows, "notification": notification}

@@ -8,9 +8,7 @@ class Config(AppConfig):
     verbose_name = _("Emergency preparedness")
 
     def ready(self):
-        from huiyi.core import channels  # noqa: F401  (the delivery tasks and their minute's sweep)
         from huiyi.core.audit import register
-        from huiyi.core.models import ChannelConfig, Delivery
         from huiyi.core.navigation import Module
         from huiyi.core.navigation import register as register_module
         from huiyi.onsite.panels import Panel
@@ -18,7 +16,7 @@ class Config(AppConfig):
         from huiyi.projects.sections import Section
         from huiyi.projects.sections import register as register_section
 
-        from . import core_messages, metrics, models, rules, tasks  # noqa: F401  (metrics, permissions, jobs)
+        from . import metrics, models, rules, tasks  # noqa: F401  (metrics, permissions, jobs)
 
         for model in (
             models.EmergencyResource,
@@ -28,9 +26,6 @@ class Config(AppConfig):
             models.SupportDesk,
         ):
             register(model)
-        # The channel models live in core (huiyi.core.channels); registered here until core's ready() does it.
-        register(ChannelConfig, exclude_fields=["secret"])
-        register(Delivery)
 
         register_panel(Panel("preparedness", "preparedness/_cockpit_panel.html", order=40, width="col-lg-6"))
         register_section(Section("preparedness", "preparedness/_project_section.html", order=75))

@@ -4,7 +4,6 @@ from django import template
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
-from huiyi.core import channels
 from huiyi.rulebook.display import text
 from huiyi.rulebook.services import active_rulebook, rulebook_for
 
@@ -36,15 +35,6 @@ def preparedness_panel(context, project) -> dict:
 def support_hotline(compact: bool = False) -> dict:
     """The support hotline and hours (REQ-TEC-01); include it on any page: ``{% support_hotline %}``."""
     return {**queries.support_desk(), "compact": compact}
-
-
-@register.inclusion_tag("preparedness/_delivery_status.html")
-def delivery_status(notification) -> dict:
-    """Per-channel status badges of one notification (for the notifications page)."""
-    rows = [
-        {"label": channels.label(d.channel, d.config), "delivery": d} for d in notification.deliveries.all()
-    ]
-    return {"rows": rows, "notification": notification}
 
 
 @register.filter

@@ -1,8 +1,8 @@
 """Bench (issue 6, "reporting an incident to the first notification enqueued: under 1 s"): how long notify()
 takes to write a notification with its deliveries (in-app, e-mail, three webhooks) and enqueue them on commit,
-with a real huey queue (not immediate). Nothing is sent: no consumer runs. Meant for bench/; run with
+with a real huey queue (not immediate). Nothing is sent: no consumer runs. Run with
 
-    .venv/bin/python tests/preparedness/bench_notify.py
+    .venv/bin/python bench/bench_notify.py
 """
 
 import sys
