@@ -5,11 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from survey_helpers import add_attendee
 
 from huiyi.feedback.surveys import services
 from huiyi.feedback.surveys.models import Audience
-from huiyi.onsite.attendees.models import Attendee, Ticket
-from huiyi.onsite.checkin.models import CheckIn
 
 
 @pytest.fixture(autouse=True)
@@ -17,19 +16,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def add_attendee(project, name, *, checked_in=False, category="guest", email="", language="zh-hans"):
-    attendee = Attendee.objects.create(
-        project=project, external_key=name, name=name, category=category, email=email, language=language
-    )
-    ticket = Ticket.objects.create(attendee=attendee, project=project)
-    if checked_in:
-        now = timezone.now()
-        CheckIn.objects.create(
-            ticket=ticket, project=project, checked_in_at=now, device="test", created_at=now
-        )
-    return attendee
 
 
 @pytest.fixture
@@ -66,12 +52,3 @@ def survey(meeting, manager):
         opens_at=meeting.end - timedelta(hours=1),
         closes_at=timezone.now() + timedelta(days=2),
     )
-
-
-def scale_questions(survey):
-    return list(survey.template.questions.filter(kind="scale").order_by("position"))
-
-
-def full_answer(survey, value=4, **overrides):
-    """{question pk: value} answering every scale question with ``value`` (by dimension in overrides)."""
-    return {q.pk: overrides.get(q.dimension, value) for q in scale_questions(survey)}

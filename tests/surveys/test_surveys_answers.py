@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone, translation
+from survey_helpers import full_answer, scale_questions
 
-from conftest import full_answer, scale_questions
 from huiyi.feedback.surveys import services
 from huiyi.feedback.surveys.models import Answer, Invitation, Response
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from survey_helpers import full_answer, scale_questions
 
-from conftest import full_answer, scale_questions
 from huiyi.feedback.surveys import services
 from huiyi.feedback.surveys.models import Response
 

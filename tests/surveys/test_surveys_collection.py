@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from survey_helpers import add_attendee, full_answer
 
-from conftest import add_attendee, full_answer
 from huiyi.feedback.surveys import queries, services
 from huiyi.feedback.surveys.models import Audience
 from huiyi.onsite.attendees.models import Attendee

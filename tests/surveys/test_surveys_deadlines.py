@@ -7,8 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from survey_helpers import full_answer
 
-from conftest import full_answer
 from huiyi.feedback.surveys import metrics, queries, services
 from huiyi.feedback.surveys.models import Audience
 from huiyi.quality.metrics import Measurement, NotMeasurable

@@ -4,8 +4,8 @@ free text as text."""
 import io
 
 import pytest
+from survey_helpers import full_answer
 
-from conftest import full_answer
 from huiyi.feedback.surveys import services
 
 pytestmark = pytest.mark.django_db

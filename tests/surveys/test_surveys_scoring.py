@@ -4,8 +4,8 @@ composite Σ Fᵢ·Rᵢ / Σ Fᵢ against hand-computed values (weights read fro
 from decimal import Decimal
 
 import pytest
+from survey_helpers import scale_questions
 
-from conftest import scale_questions
 from huiyi.feedback.surveys import queries, scoring, services
 from huiyi.feedback.surveys.models import Audience, QuestionKind
 from huiyi.rulebook.services import rulebook_for

@@ -2,8 +2,8 @@
 the answered version stays frozen for the surveys that used it."""
 
 import pytest
+from survey_helpers import full_answer
 
-from conftest import full_answer
 from huiyi.feedback.surveys import services
 from huiyi.feedback.surveys.models import Question, SurveyTemplate
 

@@ -105,7 +105,7 @@ def _people(n: int, orgs: list[str], rng: random.Random) -> list[dict]:
     return people
 
 
-def _register_and_check_in(project, people_data, share: float, by, rng) -> None:
+def _register_and_check_in(project, people_data, tenths: int, by, rng) -> None:
     """Add the attendees (if the project has none) and scan most of them in at the door."""
     from huiyi.onsite.checkin import services as checkin
     from huiyi.onsite.checkin.models import CheckIn, PresenceEvent, ScanRecord
@@ -115,7 +115,7 @@ def _register_and_check_in(project, people_data, share: float, by, rng) -> None:
     created = [attendees.create_attendee(project, by=by, **values) for values in people_data]
     scanner = checkin.Scanner.for_user(by)
     opens = project.start - timedelta(minutes=40)
-    arriving = created[: int(len(created) * share)]
+    arriving = created[: len(created) * tenths // 10]
     for attendee in arriving:
         key = f"demo-survey-{attendee.pk}"
         checkin.scan(
@@ -162,7 +162,7 @@ def _training(project, people) -> None:
     if manager is None:
         return
     rng = random.Random(96)
-    _register_and_check_in(project, _people(80, TRAINING_ORGS, rng), 0.9, director, rng)
+    _register_and_check_in(project, _people(80, TRAINING_ORGS, rng), 9, director, rng)
     rulebook = rulebook_for(project)
     now = timezone.now()
     template = services.default_template(Audience.ATTENDEES, rulebook, by=manager)
@@ -183,7 +183,7 @@ def _training(project, people) -> None:
     span = (closes - survey.opens_at).total_seconds()
     comments = iter(COMMENTS)
     for n in range(60):
-        moment = survey.opens_at + timedelta(seconds=span * min(0.98, rng.random() ** 2.2))
+        moment = survey.opens_at + timedelta(seconds=span * min(49 / 50, rng.random() ** 2.2))
         invitation = invitations[n] if n < 42 else None
         comment = next(comments, "") if n % 5 == 0 else ""
         _answer(survey, rng, moment=moment, invitation=invitation, comment=comment)
@@ -269,7 +269,7 @@ def _dealers(project, people) -> None:
     if manager is None:
         return
     rng = random.Random(92)
-    _register_and_check_in(project, _people(60, DEALER_ORGS, rng), 0.85, director, rng)
+    _register_and_check_in(project, _people(60, DEALER_ORGS, rng), 8, director, rng)
     rulebook = rulebook_for(project)
     now = timezone.now()
     template = services.default_template(Audience.ATTENDEES, rulebook, by=manager)
@@ -280,8 +280,8 @@ def _dealers(project, people) -> None:
     )
     span = (closes - survey.opens_at).total_seconds()
     for n in range(17):
-        moment = survey.opens_at + timedelta(seconds=span * min(0.95, rng.random() ** 3))
-        _answer(survey, rng, moment=moment, tone=-0.6, comment="返程大巴等待时间过长。" if n == 3 else "")
+        moment = survey.opens_at + timedelta(seconds=span * min(19 / 20, rng.random() ** 3))
+        _answer(survey, rng, moment=moment, tone=-3 / 5, comment="返程大巴等待时间过长。" if n == 3 else "")
 
 
 def build(projects: list[MeetingProject], people: dict) -> None:
