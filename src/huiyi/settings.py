@@ -333,6 +333,18 @@ SPECTACULAR_SETTINGS = {
         "RemedyStatusEnum": "huiyi.contracts.models.Breach.RemedyStatus",
         "AttendeeCategoryEnum": "huiyi.onsite.attendees.models.Category",
         "ScanSourceEnum": "huiyi.onsite.checkin.models.Source",
+        "AttendeeLanguageEnum": "huiyi.onsite.attendees.models.Language",
+        "LanguageCodeEnum": ["zh-hans", "en"],  # a language given by its code alone (surveys, attendees)
+        "NonconformanceSourceEnum": "huiyi.quality.models.Nonconformance.Source",
+        "ComplaintChannelEnum": "huiyi.feedback.complaints.models.Channel",
+        "ComplaintSourceEnum": "huiyi.feedback.complaints.models.Complaint.Source",
+        "AnalysisIssueSourceEnum": "huiyi.feedback.improvement.models.AnalysisIssue.Source",
+        "SurveyResponseSourceEnum": "huiyi.feedback.surveys.models.Response.Source",
+        "RevisitChannelEnum": "huiyi.feedback.surveys.models.Revisit.Channel",
+        "IncidentTypeEnum": "huiyi.incidents.models.IncidentType",
+        "IncidentLevelEnum": "huiyi.incidents.models.Level",
+        "ReleaseChannelEnum": "huiyi.incidents.models.InformationRelease.Channel",
+        "RiskTypeEnum": "huiyi.incidents.preparedness.models.Risk.Type",
     },
     # The schema's own warnings are checked by the test suite (tests/api), not by `check --deploy`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,

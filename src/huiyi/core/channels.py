@@ -306,15 +306,19 @@ def plan(notification: Notification, *, email: bool = True) -> list[Delivery]:
 def _enqueue(ids: list[int]) -> None:
     for pk in ids:
         try:
-            deliver_task(pk)
+            # The first attempt goes now, whatever the worker's clock says (a clock a little behind the web
+            # server's must not hold a fresh notice back until the sweep).
+            deliver_task(pk, first=True)
         except Exception:  # the queue is down: the minute's sweep sends it
             log.exception("could not enqueue delivery %s", pk)
 
 
-def _claim(pk: int, now, *, manual: bool) -> Delivery | None:
+def _claim(pk: int, now, *, manual: bool, first: bool = False) -> Delivery | None:
     """Take a pending delivery for one attempt (no two workers send the same delivery at once)."""
     candidates = Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING)
-    if not manual:
+    if first:
+        candidates = candidates.filter(attempts=0)
+    elif not manual:
         candidates = candidates.filter(next_attempt_at__lte=now)
     delivery = candidates.select_related("notification__recipient", "config").first()
     if delivery is None:
@@ -325,13 +329,13 @@ def _claim(pk: int, now, *, manual: bool) -> Delivery | None:
     return delivery if claimed else None
 
 
-def attempt(pk: int, *, manual: bool = False, now=None) -> Delivery | None:
+def attempt(pk: int, *, manual: bool = False, first: bool = False, now=None) -> Delivery | None:
     """One attempt at a pending delivery whose time has come; returns it (None: nothing to do).
 
     A failure schedules the next attempt with backoff; after the last (or a manual retry's) failure the
     delivery is failed."""
     now = now or timezone.now()
-    delivery = _claim(pk, now, manual=manual)
+    delivery = _claim(pk, now, manual=manual, first=first)
     if delivery is None:
         return None
     channel = channel_for(delivery.channel, delivery.config)
@@ -401,8 +405,8 @@ def _enqueue_manual(pk: int) -> None:
 
 
 @db_task()
-def deliver_task(pk: int, manual: bool = False) -> None:
-    attempt(pk, manual=manual)
+def deliver_task(pk: int, manual: bool = False, first: bool = False) -> None:
+    attempt(pk, manual=manual, first=first)
 
 
 @db_periodic_task(crontab(minute="*"))
