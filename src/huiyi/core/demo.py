@@ -193,6 +193,7 @@ def _extend(people) -> None:
     from huiyi.contracts import demo as contracts_demo
     from huiyi.feedback.complaints import demo as complaints_demo
     from huiyi.feedback.improvement import demo as improvement_demo
+    from huiyi.feedback.surveys import demo as surveys_demo
     from huiyi.incidents import demo as incidents_demo
     from huiyi.incidents.preparedness import demo as preparedness_demo
     from huiyi.onsite.agenda import demo as liveagenda_demo
@@ -214,6 +215,7 @@ def _extend(people) -> None:
     contracts_demo.build(projects, people)
     attendees_demo.build(projects, people)
     checkin_demo.build(projects, people)
+    surveys_demo.build(projects, people)  # needs the attendees and check-ins
     inspections_demo.build(projects, people)
     liveagenda_demo.build(projects, people)
     incidents_demo.build(projects, people)
