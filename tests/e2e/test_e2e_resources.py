@@ -123,6 +123,7 @@ def test_registers_show_overdue_maintenance_and_a_scorecard(page, make_user, org
     demo._registers(officer)
 
     sign_in(page, "shen")
+    page.click("#more-modules")  # registers sit under "More"
     page.click('a[data-module="resources"]')
     page.wait_for_selector("#resource-overview")
     page.click("#resources-tabs a[href*='equipment']")

@@ -42,6 +42,7 @@ def test_wrong_password_shows_one_message(page, make_user, org):
     page.fill("input[name=username]", "lin")
     page.fill("input[name=password]", "wrong")
     page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#login-error")  # the answer is a new page: wait for it, however busy the machine
     assert page.locator("#login-error").is_visible()
     screenshot(page, "login-error-zh")
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from huiyi.onsite.inspections import services as inspection_services
+from huiyi.onsite.inspections.models import SiteMilestone
 from huiyi.quality import services as quality
 
 from . import checklist, queries, report, services
@@ -54,6 +56,13 @@ def _settle(project, finance, final_factor: Decimal):
 
 
 def _site(project, pm, items, archived_keys, archive_offset):
+    # Tear-down (REQ-ONS-07) is recorded where the on-site team records it: the inspections' site milestones.
+    for milestone, after in (
+        (SiteMilestone.Milestone.EQUIPMENT_RECOVERED, timedelta(minutes=40)),
+        (SiteMilestone.Milestone.VENUE_RESTORED, timedelta(hours=1, minutes=30)),
+    ):
+        if not SiteMilestone.objects.filter(project=project, milestone=milestone).exists():
+            inspection_services.record_milestone(project, milestone=milestone, at=project.end + after, by=pm)
     for description, where, minutes, stored, outcome in items:
         item = services.log_lost_item(
             project,

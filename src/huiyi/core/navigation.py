@@ -19,7 +19,7 @@ class Module:
 MODULES: list[Module] = [
     Module("dashboard", _("Dashboard"), "core:dashboard", "speedometer2"),
     Module("projects", _("Meeting projects"), "projects:list", "calendar-event"),
-    Module("clients", _("Clients"), "clients:list", "building", "clients.view_client"),
+    Module("clients", _("Clients"), "clients:list", "building", "clients.view_client", secondary=True),
     Module(
         "organisation",
         _("Organisation"),

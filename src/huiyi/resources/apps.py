@@ -37,7 +37,14 @@ class Config(AppConfig):
         ):
             audit.register(model)
         register_module(
-            Module("resources", _("Resources"), "resources:index", "box-seam", "resources.view_venue"),
+            Module(
+                "resources",
+                _("Resources"),
+                "resources:index",
+                "box-seam",
+                "resources.view_venue",
+                secondary=True,
+            ),
             after="projects",
         )
         register_section(Section("resources", "resources/_project_section.html", order=35))
