@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from huiyi.projects.models import MeetingProject
@@ -32,8 +33,11 @@ def cockpit(request, pk: int):
     project = get_object_or_404(MeetingProject.objects.select_related("client"), pk=pk)
     if not request.user.has_perm("projects.view_meetingproject", project):
         raise PermissionDenied
-    return render(
-        request,
-        "onsite/cockpit.html",
-        {"project": project, "panels": panels(), "now": timezone.now()},
-    )
+    context = {"project": project, "now": timezone.now()}
+    # A panel shows nothing to someone its app gives nothing to: leave it out, so the grid has no holes.
+    shown = []
+    for panel in panels():
+        html = render_to_string(panel.template, context, request=request)
+        if html.strip():
+            shown.append((panel, html))
+    return render(request, "onsite/cockpit.html", {**context, "panels": shown})

@@ -21,4 +21,4 @@ class Config(AppConfig):
         register(models.Ticket, mask_fields=["code"])
 
         register_section(Section("attendees", "attendees/_project_section.html", order=44))
-        register_panel(Panel("attendees", "attendees/_cockpit_panel.html", order=20, width="col-lg-4"))
+        register_panel(Panel("attendees", "attendees/_cockpit_panel.html", order=20, width="col-lg-6"))
