@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "huiyi.feedback.complaints",
     "huiyi.feedback.improvement",
     "huiyi.closing",
+    "huiyi.documents",
     "huiyi.calendar",
     "huiyi.rulebook",
     "huiyi.quality",

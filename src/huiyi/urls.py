@@ -25,6 +25,7 @@ urlpatterns = [
     path("complaints/", include("huiyi.feedback.complaints.urls")),
     path("improvement/", include("huiyi.feedback.improvement.urls")),
     path("closing/", include("huiyi.closing.urls")),
+    path("documents/", include("huiyi.documents.urls")),
     path("rulebook/", include("huiyi.rulebook.urls")),
     path("calendar/", include("huiyi.calendar.page_urls")),
     path("quality/", include("huiyi.quality.urls")),

@@ -42,5 +42,6 @@ urlpatterns = [
     path("", include("huiyi.feedback.complaints.api_urls")),
     path("", include("huiyi.feedback.improvement.api_urls")),
     path("", include("huiyi.closing.api_urls")),
+    path("", include("huiyi.documents.api_urls")),
     path("", include(router.urls)),
 ]
