@@ -22,8 +22,9 @@ def xlsx_bytes(rows=(("姓名", "单位", "电话"), ("张三", "浦江科技", 
     return buffer.getvalue()
 
 
-def xlsx(name="名单.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, xlsx_bytes(), content_type="application/octet-stream")
+def xlsx(name="名单.xlsx", content: bytes | None = None) -> SimpleUploadedFile:
+    """An .xlsx upload; pass `content` to compare bytes later (openpyxl stamps the time into each file)."""
+    return SimpleUploadedFile(name, content or xlsx_bytes(), content_type="application/octet-stream")
 
 
 @pytest.fixture

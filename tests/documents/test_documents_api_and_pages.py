@@ -69,11 +69,16 @@ def test_req_doc_07_api_bad_input_400_naming_the_field(team):
 
 def test_req_doc_07_api_very_high_download_logged_and_access_log_for_quality(team):
     services.sign_agreement(team["project"], user=team["pm"])
+    content = xlsx_bytes()
     document = services.create_document(
-        project=team["project"], doc_type="attendee_list", title="名单", upload=xlsx(), by=team["pm"]
+        project=team["project"],
+        doc_type="attendee_list",
+        title="名单",
+        upload=xlsx(content=content),
+        by=team["pm"],
     )
     response = api_as(team["pm"]).get(f"/api/v1/documents/{document.pk}/download/")
-    assert b"".join(response.streaming_content) == xlsx_bytes()
+    assert b"".join(response.streaming_content) == content
     assert AccessLog.objects.filter(document=document, action="download").count() == 1
     assert api_as(team["planner"]).get(f"/api/v1/documents/{document.pk}/download/").status_code == 404
     log = api_as(team["quality"]).get("/api/v1/access-log/").json()

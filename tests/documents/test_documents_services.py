@@ -80,7 +80,11 @@ def test_req_doc_07_very_high_file_encrypted_at_rest_and_round_trips(team):
     services.sign_agreement(team["project"], user=team["pm"])
     content = xlsx_bytes()
     document = services.create_document(
-        project=team["project"], doc_type="attendee_list", title="参会人员名单", by=team["pm"], upload=xlsx()
+        project=team["project"],
+        doc_type="attendee_list",
+        title="参会人员名单",
+        by=team["pm"],
+        upload=xlsx(content=content),
     )
     version = document.current_version
     assert document.confidentiality == "very_high" and version.encrypted

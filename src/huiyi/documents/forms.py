@@ -5,7 +5,25 @@ from . import catalogue
 from .models import Confidentiality, TriggerKind
 
 
-class DocumentForm(forms.Form):
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget; fields with errors are marked invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+class DocumentForm(StyledForm):
     doc_type = forms.ChoiceField(label=_("Type"))
     title = forms.CharField(label=_("Title"), max_length=200)
     retention_class = forms.ChoiceField(label=_("Retention class"))
@@ -34,6 +52,6 @@ class DocumentForm(forms.Form):
         self.fields["retention_class"].required = False
 
 
-class VersionForm(forms.Form):
+class VersionForm(StyledForm):
     file = forms.FileField(label=_("File"))
     change_note = forms.CharField(label=_("Change note"), widget=forms.Textarea(attrs={"rows": 2}))
