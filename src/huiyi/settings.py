@@ -359,6 +359,11 @@ SPECTACULAR_SETTINGS = {
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
+# --- documents (issue 8) ------------------------------------------------------------------------------
+# Keys for very-high documents encrypted at rest, newest first; without one a key is derived from SECRET_KEY.
+HUIYI_DOCUMENT_KEYS = [k.strip() for k in os.environ.get("HUIYI_DOCUMENT_KEYS", "").split(",") if k.strip()]
+HUIYI_DOCUMENT_MAX_BYTES = int(os.environ.get("HUIYI_DOCUMENT_MAX_BYTES", str(200 * 1024 * 1024)))
+
 # --- logging ----------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

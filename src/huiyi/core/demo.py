@@ -191,6 +191,7 @@ def _extend(people) -> None:
     """Each capability adds its own records to the demo, through its own services."""
     from huiyi.closing import demo as closing_demo
     from huiyi.contracts import demo as contracts_demo
+    from huiyi.documents import demo as documents_demo
     from huiyi.feedback.complaints import demo as complaints_demo
     from huiyi.feedback.improvement import demo as improvement_demo
     from huiyi.feedback.surveys import demo as surveys_demo
@@ -218,6 +219,7 @@ def _extend(people) -> None:
     surveys_demo.build(projects, people)  # needs the attendees and check-ins
     inspections_demo.build(projects, people)
     liveagenda_demo.build(projects, people)
+    documents_demo.build(projects, people)  # files the meeting day's attendee list and agenda
     incidents_demo.build(projects, people)
     quality_demo.build(projects, people)
     complaints_demo.build(projects, people)
