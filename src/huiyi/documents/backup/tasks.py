@@ -8,6 +8,7 @@ import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
@@ -35,7 +36,7 @@ def _schedule() -> tuple[str, str]:
 
 def recipients():
     users = get_user_model().objects.filter(is_active=True)
-    return list(users.filter(is_superuser=True).union(users.filter(memberships__role__key__in=NOTIFY_ROLES)))
+    return list(users.filter(Q(is_superuser=True) | Q(memberships__role__key__in=NOTIFY_ROLES)).distinct())
 
 
 def run_backup() -> tuple[bool, str]:
