@@ -27,6 +27,7 @@ class Config(AppConfig):
             register(model)
 
         from . import metrics, rules  # noqa: F401  (registers metrics and permissions)
+        from .backup import tasks  # noqa: F401  (the daily backup job)
 
         register_section(Section("documents", "documents/_project_section.html", order=80))
         register_panel(Panel("documents", "documents/_cockpit_panel.html", order=90))
