@@ -8,6 +8,7 @@ import tarfile
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from huiyi.accounts.models import User
 from huiyi.documents.backup import core
@@ -40,7 +41,7 @@ def test_backup_create_writes_three_identical_copies_with_manifest(media, three,
         manifest = json.load(tar.extractfile("manifest.json"))
         dump = tar.extractfile("database").read()
     assert names[0] == "database" and names[-1] == "manifest.json"
-    assert manifest["database"]["engine"] == "sqlite"
+    assert manifest["database"]["engine"] == connection.vendor
     assert manifest["database"]["sha256"] == hashlib.sha256(dump).hexdigest()
     assert manifest["database"]["row_counts"]["accounts_user"] == User.objects.count() == 1
     assert {f["path"]: f["sha256"] for f in manifest["files"]} == {
