@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import rulebook_for
 
@@ -36,11 +37,6 @@ def _document(request, pk: int) -> Document:
     if not can_read(request.user, document):
         raise Http404  # a document one may not read is a document that does not exist
     return document
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 @login_required
@@ -104,7 +100,7 @@ def document_new(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Filed as “%(name)s”.") % {"name": document.current_version.name})
             return redirect("documents:detail", document.pk)
@@ -170,7 +166,7 @@ def version_add(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("Version %(n)s filed as “%(name)s”.") % {"n": version.number, "name": version.name}

@@ -1,7 +1,6 @@
 """Forms of complaints: they collect input; the services judge it (one path with the API)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -12,15 +11,6 @@ from . import services, sla
 from .models import Channel, Complaint
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors on the form's fields (unknown keys on the form itself)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages in error.message_dict.items():
-        form.add_error(key if key in form.fields else None, messages)
 
 
 def _style(form: forms.Form) -> None:

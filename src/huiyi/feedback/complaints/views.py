@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from huiyi.calendar import services as calendar
 from huiyi.core import links
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import rulebook_for
 
@@ -113,7 +114,7 @@ def complaint_new(request, pk: int):
         try:
             complaint = services.create_complaint(project, by=request.user, **data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Complaint %(ref)s recorded.") % {"ref": complaint.reference})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -363,7 +364,7 @@ def project_links(request, pk):
                 project, by=request.user, days=form.cleaned_data["days"]
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             new_url = request.build_absolute_uri(reverse("complaints:public", args=[token]))
     context = {
@@ -441,7 +442,7 @@ def public_form(request, token):
             except links.LinkError as error:
                 return render(request, "complaints/public.html", {"link_error": error.message}, status=410)
             except ValidationError as error:
-                forms.apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 request.session["complaints_received"] = complaint.reference
                 return redirect("complaints:public_received", token=token)

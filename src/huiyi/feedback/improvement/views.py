@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.accounts.models import User
+from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.display import format_value, text
 from huiyi.rulebook.services import active_rulebook, rulebook_for
@@ -55,14 +56,6 @@ def _project_url(project, anchor: str = "") -> str:
     return reverse("improvement:project", args=[project.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _message(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
@@ -72,7 +65,7 @@ def _form_page(request, project, form, title: str, save, *, form_id: str, back: 
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(back)
@@ -455,7 +448,7 @@ def quarterly(request):
                 if request.POST.get("submit"):
                     services.submit_report(saved, by=request.user)
             except ValidationError as error:
-                _apply_errors(report_form, error)
+                apply_service_errors(report_form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(request.get_full_path())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.accounts.models import User
+from huiyi.core.forms import apply_service_errors
 from huiyi.core.models import ChannelConfig, Delivery, Notification
 from huiyi.projects.models import MeetingProject
 from huiyi.projects.queries import visible_projects
@@ -41,20 +42,12 @@ def _home(project, anchor: str = "") -> str:
     return reverse("preparedness:project", args=[project.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(request, form, title: str, save, *, back: str, form_id: str, project=None, intro: str = ""):
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(back)
