@@ -43,5 +43,13 @@ urlpatterns = [
     path("", include("huiyi.feedback.improvement.api_urls")),
     path("", include("huiyi.closing.api_urls")),
     path("", include("huiyi.documents.api_urls")),
+    path("", include("huiyi.documents.disposition.api_urls")),
+    path("", include("huiyi.documents.borrowing.api_urls")),
+    path("", include("huiyi.documents.search.api_urls")),
+    path("", include("huiyi.people.api_urls")),
+    path("", include("huiyi.quality.audits.api_urls")),
+    path("", include("huiyi.quality.accountability.api_urls")),
+    path("", include("huiyi.quality.sop.api_urls")),
+    path("", include("huiyi.quality.kpis.api_urls")),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,80 @@
+"""KPIs contributed by the apps that hold their records (REQ-QLT-09, REQ-GEN-04).
+
+An app registers each of its KPIs from its AppConfig.ready()::
+
+    from huiyi.quality.kpis.registry import Kpi, register
+    register(Kpi("training_coverage", _("Training coverage"), compute=queries.training_coverage_kpi,
+                 unit="ratio", target_rule="ppl.training.coverage", group="people", order=80))
+
+``compute(scope)`` receives a :class:`Scope` (the period and the filters chosen on the dashboard) and returns a
+:class:`KpiValue`, computed with SQL aggregations (no Python loop over rows). It returns ``KpiValue(None)``
+when there is nothing to count, so the dashboard shows "no data" rather than a zero presented as a fact.
+Out-of-scope meetings (REQ-GEN-02) and drills are excluded by the computing function, using
+``Scope.projects()``. ``drill(scope)`` returns the URL of a page listing exactly the records counted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard or an API call asks for: a period [start, end) and optional filters."""
+
+    start: datetime.date
+    end: datetime.date  # exclusive
+    org_unit_ids: tuple[int, ...] | None = None  # None: every unit the user may see
+    client_id: int | None = None
+    meeting_type_id: int | None = None
+    user: Any = None  # whose view this is (for visibility); None only in scheduled jobs with a full view
+
+    def projects(self):
+        """Meeting projects counted in this scope: in period (by start), in scope of the standard, not drills."""
+        from huiyi.quality.kpis.scope import projects_in_scope
+
+        return projects_in_scope(self)
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    value: Decimal | float | int | None
+    numerator: Decimal | float | int | None = None
+    denominator: Decimal | float | int | None = None
+    breakdown: dict[str, Any] = field(default_factory=dict)  # e.g. per control point, per level, per module
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: Any  # lazy translated string
+    compute: Callable[[Scope], KpiValue]
+    unit: str = "ratio"  # ratio, score, count, per_100, hours, days
+    target_rule: str | None = None  # rulebook rule id whose op/value is the target
+    group: str = "quality"
+    order: int = 50
+    drill: Callable[[Scope], str] | None = None
+    higher_is_better: bool = True
+
+
+_KPIS: dict[str, Kpi] = {}
+
+
+def register(kpi: Kpi) -> None:
+    _KPIS[kpi.key] = kpi
+
+
+def kpis() -> list[Kpi]:
+    return sorted(_KPIS.values(), key=lambda k: (k.order, k.key))
+
+
+def get(key: str) -> Kpi:
+    return _KPIS[key]
