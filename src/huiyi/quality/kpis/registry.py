@@ -6,7 +6,7 @@ An app registers each of its KPIs from its AppConfig.ready()::
     register(Kpi("training_coverage", _("Training coverage"), compute=queries.training_coverage_kpi,
                  unit="ratio", target_rule="ppl.training.coverage", group="people", order=80))
 
-``compute(scope)`` receives a :class:`Scope` (the period and the filters chosen on the dashboard) and returns a
+``compute(scope)`` receives a :class:`Scope` (the period and filters chosen on the dashboard) and returns a
 :class:`KpiValue`, computed with SQL aggregations (no Python loop over rows). It returns ``KpiValue(None)``
 when there is nothing to count, so the dashboard shows "no data" rather than a zero presented as a fact.
 Out-of-scope meetings (REQ-GEN-02) and drills are excluded by the computing function, using
@@ -34,7 +34,7 @@ class Scope:
     user: Any = None  # whose view this is (for visibility); None only in scheduled jobs with a full view
 
     def projects(self):
-        """Meeting projects counted in this scope: in period (by start), in scope of the standard, not drills."""
+        """Meeting projects counted in this scope: in the period (by start), in scope of the standard."""
         from huiyi.quality.kpis.scope import projects_in_scope
 
         return projects_in_scope(self)
