@@ -1,6 +1,7 @@
 """Refresh every zh_Hans catalogue: the project's (src/huiyi/locale) and each app's (src/huiyi/<app>/locale).
 
     .venv/bin/python scripts/makemessages.py          # then translate what it lists, and `make messages`
+    .venv/bin/python scripts/makemessages.py src/huiyi/people   # only that app's own catalogue
 
 An app with its own catalogue is left out of the project's, so each string lives in one catalogue. The files
 are rewritten without line wrapping, so a refresh changes only the lines whose messages changed. Prints the
@@ -44,16 +45,21 @@ def unwrap_and_report(po: Path) -> list[str]:
     ]
 
 
-def main() -> int:
+def main(only: list[str]) -> int:
     apps = app_catalogue_dirs()
-    makemessages(SOURCE, [f"{app.relative_to(SOURCE)}/*" for app in apps])
-    for app in apps:
+    chosen = [Path(a).resolve() for a in only]
+    if chosen:
+        for app in chosen:
+            (app / "locale/zh_Hans/LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+        apps = sorted(set(apps) | set(chosen))
+    else:
+        makemessages(SOURCE, [f"{app.relative_to(SOURCE)}/*" for app in apps])
+    for app in chosen or apps:
         nested = [f"{other.relative_to(app)}/*" for other in apps if app in other.parents]
         makemessages(app, nested)
     missing = 0
-    for po in [SOURCE / "locale/zh_Hans/LC_MESSAGES/django.po"] + [
-        app / "locale/zh_Hans/LC_MESSAGES/django.po" for app in apps
-    ]:
+    project = [] if chosen else [SOURCE / "locale/zh_Hans/LC_MESSAGES/django.po"]
+    for po in project + [app / "locale/zh_Hans/LC_MESSAGES/django.po" for app in chosen or apps]:
         for message in unwrap_and_report(po):
             missing += 1
             print(f"{po.relative_to(ROOT)}: {message!r}")
@@ -61,4 +67,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
