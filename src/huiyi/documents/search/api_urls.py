@@ -1,5 +1,9 @@
 """API routes of docsearch (mounted under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("documents/search/", api.DocumentSearchView.as_view(), name="documents-search"),
+]

@@ -8,4 +8,25 @@ class Config(AppConfig):
     verbose_name = _("Document search")
 
     def ready(self):
-        pass
+        from django.db.models.signals import post_save
+
+        from huiyi.core.navigation import Module
+        from huiyi.core.navigation import register as register_module
+        from huiyi.documents.models import DocumentVersion
+
+        from . import tasks
+
+        # Every stored version is indexed by the worker once its upload has committed.
+        post_save.connect(
+            tasks.on_version_saved, sender=DocumentVersion, dispatch_uid="docsearch.index_version"
+        )
+        register_module(
+            Module(
+                "docsearch",
+                _("Search documents"),
+                "docsearch:search",
+                "search",
+                "documents.view_document",
+                secondary=True,
+            )
+        )

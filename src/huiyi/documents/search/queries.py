@@ -1,0 +1,145 @@
+"""Search of the documents a user may read (REQ-DOC-01, REQ-DOC-08).
+
+The permission filter is ``documents.queries.readable`` — the same rules as opening a document, in SQL — so
+results, snippets and counts only ever cover documents the user may read. The match runs on the current
+version's index row:
+
+* PostgreSQL: ``vector @@ to_tsquery('simple', …)`` over a GIN index, ranked by ``ts_rank`` (title A, text B);
+* SQLite with FTS5: ``id IN (SELECT rowid FROM docsearch_fts WHERE docsearch_fts MATCH …)``, newest first;
+* otherwise: every query token must occur in the tokens (a scan; small installations only).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from huiyi.documents.models import Document
+from huiyi.documents.queries import readable
+
+from . import segment
+from .models import DocumentText
+
+MAX_QUERY_LENGTH = 200
+SNIPPET_CHARS = 160
+
+
+@dataclass
+class Filters:
+    project: int | None = None
+    doc_type: str = ""
+    confidentiality: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+@cache
+def _has_fts5() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'docsearch_fts'")
+        return cursor.fetchone() is not None
+
+
+def engine() -> str:
+    if connection.vendor == "postgresql":
+        return "postgresql"
+    if connection.vendor == "sqlite" and _has_fts5():
+        return "fts5"
+    return "scan"
+
+
+def _filtered(qs: QuerySet[Document], filters: Filters) -> QuerySet[Document]:
+    if filters.project:
+        qs = qs.filter(project_id=filters.project)
+    if filters.doc_type:
+        qs = qs.filter(doc_type=filters.doc_type)
+    if filters.confidentiality:
+        qs = qs.filter(confidentiality=filters.confidentiality)
+    if filters.date_from:
+        qs = qs.filter(current_version__created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(current_version__created_at__date__lte=filters.date_to)
+    return qs
+
+
+def search(user, query: str, filters: Filters | None = None) -> QuerySet[Document]:
+    """Documents `user` may read whose current version matches `query`, best first."""
+    qs = _filtered(readable(user), filters or Filters())
+    kind = engine()
+    if kind == "postgresql":
+        raw = segment.tsquery(query)
+        if not raw:
+            return qs.none()
+        ts = SearchQuery(raw, search_type="raw", config="simple")
+        vector = F("current_version__search_text__vector")
+        return (
+            qs.filter(current_version__search_text__vector=ts)
+            .annotate(rank=SearchRank(vector, ts))
+            .order_by("-rank", "-pk")
+        )
+    if kind == "fts5":
+        match = segment.fts5_query(query)
+        if not match:
+            return qs.none()
+        ids = RawSQL("SELECT rowid FROM docsearch_fts WHERE docsearch_fts MATCH %s", [match])
+        return qs.filter(current_version__search_text__id__in=ids).order_by("-updated_at", "-pk")
+    groups = segment.query_groups(query)
+    if not groups:
+        return qs.none()
+    condition = Q()
+    for group, _prefix in groups:
+        phrase = " ".join(group)
+        condition &= Q(current_version__search_text__title_tokens__contains=phrase) | Q(
+            current_version__search_text__tokens__contains=phrase
+        )
+    return qs.filter(condition).order_by("-updated_at", "-pk")
+
+
+def texts_for(documents) -> dict[int, str]:
+    """version id → stored text, for the documents of one page of results."""
+    ids = [d.current_version_id for d in documents if d.current_version_id]
+    return dict(DocumentText.objects.filter(version_id__in=ids).values_list("version_id", "text"))
+
+
+def _marked(piece: str, pattern) -> str:
+    out, last = [], 0
+    for match in pattern.finditer(piece):
+        out.append(escape(piece[last : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    out.append(escape(piece[last:]))
+    return "".join(out)
+
+
+def _pattern(query: str):
+    terms = segment.highlight_terms(query)
+    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+
+
+def highlight(text: str, query: str) -> SafeString:
+    """All of `text`, escaped, with the query's terms wrapped in <mark>."""
+    pattern = _pattern(query)
+    return mark_safe(_marked(text, pattern) if pattern else escape(text))  # noqa: S308 - escaped
+
+
+def snippet(text: str, query: str, *, size: int = SNIPPET_CHARS) -> SafeString:
+    """An escaped extract of `text` around the first match of `query`, matches wrapped in <mark>."""
+    pattern = _pattern(query)
+    if not text or pattern is None:
+        return mark_safe("")
+    text = " ".join(text.split())
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - size // 3)
+    piece = text[start : start + size]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + size < len(text) else ""
+    return mark_safe(prefix + _marked(piece, pattern) + suffix)  # noqa: S308 - every piece escaped
