@@ -112,3 +112,25 @@ def average_satisfaction_score(project, rulebook):
         value=average.quantize(Decimal("0.01")),
         evidence={"revisits": len(scores["revisits"]), "questionnaires": len(scores["questionnaires"])},
     )
+
+
+@metric("client_satisfaction_rate")
+def client_satisfaction_rate(project, rulebook):
+    """S of Q = S × E × P (REQ-GEN-04): satisfied client answers / client answers — each client questionnaire
+    response and each revisit score on 100, satisfied at or above the rulebook's line."""
+    scores = queries.client_scores_100(project, rulebook)
+    values = scores["revisits"] + scores["questionnaires"]
+    if not values:
+        return NotMeasurable(_("No client questionnaire or revisit score yet."))
+    line = Decimal(str(rulebook.rule("qlt.quality.satisfied_client_score").value))
+    satisfied = sum(1 for value in values if value >= line)
+    return Measurement(
+        value=formulas.ratio(satisfied, len(values), part_name="satisfied", whole_name="clients"),
+        evidence={
+            "satisfied": satisfied,
+            "clients": len(values),
+            "line": str(line),
+            "revisits": len(scores["revisits"]),
+            "questionnaires": len(scores["questionnaires"]),
+        },
+    )

@@ -2,12 +2,14 @@
 
 from decimal import Decimal
 
+from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huiyi.quality import formulas
 from huiyi.quality.metrics import Measurement, NotMeasurable, metric
 
-from .models import HostEvaluation, MaterialItem, TrainingAttendance, TrainingSession
+from .models import HostEvaluation, MaterialItem, Task, TrainingAttendance, TrainingSession
 
 # -- CCP 7 -------------------------------------------------------------------------------------------------
 
@@ -112,4 +114,24 @@ def materials_on_time_rate(project, rulebook):
     return Measurement(
         value=formulas.on_time_rate(on_time, len(rows)),
         evidence={"on_time": on_time, "delivered": len(rows)},
+    )
+
+
+# -- E of Q = S × E × P (REQ-GEN-04) ---------------------------------------------------------------------
+
+
+@metric("service_on_time_rate")
+def service_on_time_rate(project, rulebook):
+    """Execution tasks done no later than due / tasks due so far (a task not yet due is not counted; one
+    overdue and still open counts as late)."""
+    now = timezone.now()
+    figures = Task.objects.filter(project=project, due__lte=now).aggregate(
+        fallen_due=Count("pk"),
+        on_time=Count("pk", filter=Q(status=Task.Status.DONE, done_at__lte=F("due"))),
+    )
+    if not figures["fallen_due"]:
+        return NotMeasurable(_("No execution task has fallen due yet."))
+    return Measurement(
+        value=formulas.ratio(figures["on_time"], figures["fallen_due"], part_name="on time", whole_name="due"),
+        evidence={"on_time": figures["on_time"], "due": figures["fallen_due"], "at": now.isoformat()},
     )
