@@ -6,6 +6,9 @@
   and a signed confidentiality agreement for the project — nobody else, not even an administrator.
 Documents of no project (organisation records) are read by the roles that grant the view permission.
 The access log is read by roles granting ``documents.view_accesslog`` (the quality officer).
+An approved electronic borrowing (``huiyi.documents.borrowing``, REQ-DOC-05) also lets its borrower read that
+one document inside the approved window — for a very-high document only after the borrower signed the
+project's agreement; reads are logged as any other.
 """
 
 import rules
@@ -62,11 +65,18 @@ def can_file(user, project, confidentiality: str) -> bool:
     return class_allows(user, project, confidentiality, "documents.add_document")
 
 
+def _borrowed(user, document) -> bool:
+    from huiyi.documents.borrowing.queries import grants_read
+
+    return grants_read(user, document)
+
+
 def can_read(user, document) -> bool:
     """Whether `user` may read `document`. Use this, not ``user.has_perm``: Django lets a superuser pass every
-    has_perm, while a very-high document opens only to signed, permitted members."""
-    return document is not None and class_allows(
-        user, document.project, document.confidentiality, "documents.view_document"
+    has_perm, while a very-high document opens only to signed, permitted members (or a signed borrower)."""
+    return document is not None and (
+        class_allows(user, document.project, document.confidentiality, "documents.view_document")
+        or _borrowed(user, document)
     )
 
 
@@ -78,9 +88,7 @@ def can_add_version(user, document) -> bool:
 
 @rules.predicate
 def reads(user, document):
-    return document is not None and class_allows(
-        user, document.project, document.confidentiality, "documents.view_document"
-    )
+    return can_read(user, document)
 
 
 @rules.predicate
