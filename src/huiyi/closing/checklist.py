@@ -37,3 +37,19 @@ ARCHIVE_RECORDS: list[tuple[str, object]] = [
 ]
 ARCHIVE_KEYS = [key for key, _label in ARCHIVE_RECORDS]
 ARCHIVE_LABELS = dict(ARCHIVE_RECORDS)
+
+#: The document types (scope types of REQ-DOC-01 and phase outputs) that archive each checklist record: a
+#: record is archived when it is ticked or when a document of one of its types has a version (REQ-DOC-03).
+ARCHIVE_DOCUMENT_TYPES: dict[str, tuple[str, ...]] = {
+    "notice": ("notice", "invitation"),
+    "agenda": ("agenda",),
+    "sign_in": ("sign_in_sheet",),
+    "attendee_list": ("attendee_list",),
+    "materials": ("materials",),
+    "minutes": ("minutes", "resolution"),
+    "recordings": ("recording",),
+    "layout_drawing": ("layout_drawing", "venue_layout_drawing"),
+    "equipment_list": ("equipment_list_doc", "equipment_list"),
+    "contract_settlement": ("contract", "service_contract"),
+    "summary_report": ("service_summary_report",),
+}

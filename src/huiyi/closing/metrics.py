@@ -128,12 +128,13 @@ def lost_and_found_logged(project, rulebook):
 
 @metric("archive_completeness")
 def archive_completeness(project, rulebook):
-    """CCP 11 with REQ-DOC-03: records of the archive checklist archived within the rulebook's working days
-    of the meeting's end / records required.
+    """CCP 11 with REQ-DOC-03: records archived within the rulebook's working days of the meeting's end /
+    records required.
 
-    Documents themselves come with the document register (issue 8); until then the measure is the
-    project's archive checklist — each required record of REQ-DOC-01 ticked with the time it was archived.
-    While the window is open and records are missing it is not measured yet.
+    A record is archived when a document of its type has a version (the time of its first version) or, for
+    paper records that are not documents, when it is ticked on the archive checklist; each required phase
+    output (the phases up to the archive rule's) counts as filed document only. While the window is open and
+    records are missing it is not measured yet.
     """
     status = queries.archive_status(project, rulebook)
     if status.window_open and status.archived < status.required:
@@ -147,8 +148,94 @@ def archive_completeness(project, rulebook):
             "required": status.required,
             "archived_on_time": status.on_time,
             "archived": status.archived,
+            "from_documents": len(status.filed) + sum(1 for row in status.outputs if row.present),
+            "missing_outputs": ", ".join(row.doc_type for row in status.missing_outputs),
             "deadline": status.deadline.isoformat() if status.deadline else "",
         },
+    )
+
+
+@metric(queries.ARCHIVE_DEADLINE_METRIC)
+def archive_time(project, rulebook):
+    """REQ-DOC-03 §3.5(2): working days from the meeting's end until its last required record was archived
+    (documents at their first version, paper records at their tick); while a record is missing, the working
+    days elapsed so far once the window has passed."""
+    from huiyi.documents.filing import working_days_after
+
+    now = timezone.now()
+    if now <= project.end:
+        return NotMeasurable(_("The meeting has not ended yet."))
+    status = queries.archive_status(project, rulebook, now)
+    complete = status.archived >= status.required
+    if not complete and status.window_open:
+        return NotMeasurable(
+            _("The archive window is still open (%(archived)s of %(required)s archived).")
+            % {"archived": status.archived, "required": status.required}
+        )
+    until = status.last_archived_at if complete else now
+    return Measurement(
+        value=Decimal(working_days_after(project.end, max(until, project.end))),
+        evidence={
+            "meeting_end": project.end.isoformat(),
+            "archived_until": until.isoformat() if complete else "",
+            "missing": status.required - status.archived,
+            "deadline": status.deadline.isoformat() if status.deadline else "",
+        },
+    )
+
+
+def _first_version_measure(project, rulebook, metric: str, doc_type: str, measure):
+    """A deadline from the meeting's end to the first version of a document of `doc_type` (REQ-DOC-03)."""
+    from huiyi.calendar import services as calendar
+    from huiyi.documents.filing import first_version_at
+
+    now = timezone.now()
+    if now <= project.end:
+        return NotMeasurable(_("The meeting has not ended yet."))
+    filed = first_version_at(project, doc_type)
+    if filed is None:
+        rule = queries.first_rule(rulebook, metric)
+        if rule is None or rule.value is None:
+            return NotMeasurable(_("No document of this type has been filed yet."))
+        if rule.unit == "hours":
+            due = calendar.due(project.end, hours=rule.value).due
+        else:
+            due = calendar.due(project.end, working_days=int(rule.value)).due
+        if now <= due:
+            return NotMeasurable(_("No document of this type has been filed yet."))
+    at = filed or now
+    return Measurement(
+        value=measure(project.end, max(at, project.end)),
+        evidence={
+            "meeting_end": project.end.isoformat(),
+            "first_version_at": filed.isoformat() if filed else "",
+            "doc_type": doc_type,
+        },
+    )
+
+
+@metric("minutes_draft_time")
+def minutes_draft_time(project, rulebook):
+    """REQ-DOC-03 §4.3(3): hours from the meeting's end to the first version of its minutes document."""
+
+    def hours(start, end):
+        return (Decimal((end - start).total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
+
+    return _first_version_measure(project, rulebook, "minutes_draft_time", "minutes", hours)
+
+
+@metric("summary_report_time")
+def summary_report_time(project, rulebook):
+    """REQ-DOC-03 §4.3(3): working days from the meeting's end to the first version of its service summary
+    report document (holidays and adjusted working days from the calendar)."""
+    from huiyi.documents.filing import working_days_after
+
+    return _first_version_measure(
+        project,
+        rulebook,
+        "summary_report_time",
+        "service_summary_report",
+        lambda start, end: Decimal(working_days_after(start, end)),
     )
 
 

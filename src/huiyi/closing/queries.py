@@ -170,6 +170,11 @@ def sweep_done(check: SiteCheck | None) -> bool:
 
 @dataclass
 class ArchiveStatus:
+    """CCP 11 archive completeness (REQ-DOC-03), read from both places a record can be archived: the archive
+    checklist (paper records ticked with their time) and the document register (a document of the record's
+    type with a version, at the time of its first version). Each required phase output of the rulebook that
+    no checklist record stands for is a row of its own (``outputs``), present only as a filed document."""
+
     items: list[ArchiveItem]
     rule: Rule | None
     deadline: dt.datetime | None
@@ -178,6 +183,8 @@ class ArchiveStatus:
     archived: int
     required: int
     window_open: bool
+    outputs: list = field(default_factory=list)
+    filed: dict[str, dt.datetime] = field(default_factory=dict)
 
     @property
     def rate(self) -> Decimal | None:
@@ -186,13 +193,31 @@ class ArchiveStatus:
     def label(self, item: ArchiveItem) -> Any:
         return checklist.ARCHIVE_LABELS.get(item.key, item.key)
 
+    def archived_at(self, item: ArchiveItem) -> dt.datetime | None:
+        """The earlier of the tick and the first filed document of the record's types."""
+        times = [t for t in (item.archived_at, self.filed.get(item.key)) if t is not None]
+        return min(times) if times else None
+
     def late(self, item: ArchiveItem) -> bool:
-        return bool(item.archived_at and self.deadline and item.archived_at > self.deadline)
+        at = self.archived_at(item)
+        return bool(at and self.deadline and at > self.deadline)
+
+    @property
+    def missing_outputs(self) -> list:
+        return [row for row in self.outputs if not row.present]
+
+    @property
+    def last_archived_at(self) -> dt.datetime | None:
+        times = [self.archived_at(i) for i in self.items] + [row.filed_at for row in self.outputs]
+        times = [t for t in times if t is not None]
+        return max(times) if times else None
 
 
 def archive_status(
     project, rulebook: Rulebook | None = None, now: dt.datetime | None = None
 ) -> ArchiveStatus:
+    from huiyi.documents import filing
+
     rulebook = rulebook or rulebook_for(project)
     now = now or timezone.now()
     rule = first_rule(rulebook, ARCHIVE_DEADLINE_METRIC)
@@ -206,17 +231,38 @@ def archive_status(
         for position, key in enumerate(checklist.ARCHIVE_KEYS)
     ]
     items += [i for k, i in stored.items() if k not in checklist.ARCHIVE_KEYS]
-    archived = [i for i in items if i.archived_at]
-    on_time = [i for i in archived if deadline is None or i.archived_at <= deadline]
+    by_type = filing.first_filed(
+        project, {t for types in checklist.ARCHIVE_DOCUMENT_TYPES.values() for t in types}
+    )
+    filed = {}
+    for item in items:
+        times = [by_type[t] for t in checklist.ARCHIVE_DOCUMENT_TYPES.get(item.key, ()) if t in by_type]
+        if times:
+            filed[item.key] = item.filed_at = min(times)
+        else:
+            item.filed_at = None
+    covered = {t for types in checklist.ARCHIVE_DOCUMENT_TYPES.values() for t in types}
+    outputs = [
+        row for row in filing.output_rows(project, rulebook) if row.required and row.doc_type not in covered
+    ]
+    times = [
+        min(t for t in (i.archived_at, filed.get(i.key)) if t)
+        for i in items
+        if i.archived_at or i.key in filed
+    ]
+    times += [row.filed_at for row in outputs if row.present]
+    on_time = [t for t in times if deadline is None or t <= deadline]
     return ArchiveStatus(
         items=items,
         rule=rule,
         deadline=deadline,
         deadline_confirmed=confirmed,
         on_time=len(on_time),
-        archived=len(archived),
-        required=len(items),
+        archived=len(times),
+        required=len(items) + len(outputs),
         window_open=deadline is not None and now <= deadline,
+        outputs=outputs,
+        filed=filed,
     )
 
 

@@ -41,3 +41,5 @@ class Config(AppConfig):
                 secondary=True,
             )
         )
+
+        from . import filing_outputs, filing_tasks  # noqa: F401  (phase outputs filed as documents)
