@@ -78,6 +78,7 @@ class Nonconformance(TimeStampedModel):
         COMPLAINT = "complaint", _("Complaint")
         INCIDENT = "incident", _("Incident")
         INSPECTION = "inspection", _("On-site inspection")
+        VIOLATION = "violation", _("Violation")
         OTHER = "other", _("Other")
 
     project = models.ForeignKey(
