@@ -235,6 +235,10 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             version = document.current_version
             if version is None:
                 raise Http404
+        if document.destroyed_at is not None:  # REQ-DOC-06: the bytes are gone, the trace stays
+            from .disposition.api import Destroyed
+
+            raise Destroyed(document)
         chunks = services.open_version(version, user=request.user, meta=request.META)
         response = StreamingHttpResponse(chunks, content_type=version.mime)
         response["Content-Disposition"] = content_disposition_header(True, version.name)

@@ -51,6 +51,17 @@ class Document(AuthoredModel):
     retention_until = models.DateField(_("keep until"), null=True, blank=True)
     retention_permanent = models.BooleanField(_("kept permanently"), default=False)
     legal_hold = models.BooleanField(_("legal hold"), default=False)
+    #: Set when the files were destroyed after an approved disposition (REQ-DOC-06, disposition app); the row
+    #: stays as the trace of what existed, its versions keep their facts but no longer their bytes.
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+    destroyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destroyed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     current_version = models.ForeignKey(
         "DocumentVersion",
         verbose_name=_("current version"),
@@ -75,6 +86,10 @@ class Document(AuthoredModel):
     @property
     def is_very_high(self) -> bool:
         return self.confidentiality == Confidentiality.VERY_HIGH
+
+    @property
+    def is_destroyed(self) -> bool:
+        return self.destroyed_at is not None
 
 
 class DocumentVersion(models.Model):

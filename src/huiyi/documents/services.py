@@ -225,6 +225,10 @@ def add_version(
     filename = filename or getattr(upload, "name", "") or ""
     ext = _check_upload(upload, filename)
     given, document = document, Document.objects.select_for_update().get(pk=document.pk)
+    if document.destroyed_at is not None:  # REQ-DOC-06: a destroyed document takes no new version
+        from .disposition.queries import destroyed_message
+
+        raise ValidationError({"file": destroyed_message(document)})
     facts = file_facts(upload)
     if facts.size > max_upload_bytes():
         raise ValidationError(

@@ -186,6 +186,11 @@ def download(request, pk: int):
     )
     if not can_read(request.user, version.document):
         raise Http404
+    if version.document.destroyed_at is not None:  # REQ-DOC-06: the bytes are gone, the trace stays
+        from .disposition.queries import destroyed_message
+
+        messages.error(request, destroyed_message(version.document))
+        return redirect("documents:detail", version.document.pk)
     chunks = services.open_version(version, user=request.user, meta=request.META)
     # Streamed chunk by chunk (decrypted on the fly when encrypted): memory stays flat for large files.
     response = StreamingHttpResponse(chunks, content_type=version.mime)
