@@ -362,6 +362,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentLevelEnum": "huiyi.incidents.models.Level",
         "ReleaseChannelEnum": "huiyi.incidents.models.InformationRelease.Channel",
         "RiskTypeEnum": "huiyi.incidents.preparedness.models.Risk.Type",
+        "LegalHoldActionEnum": "huiyi.documents.disposition.models.LegalHoldEvent.Action",
     },
     # The schema's own warnings are checked by the test suite (tests/api), not by `check --deploy`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
