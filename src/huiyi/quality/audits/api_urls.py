@@ -1,5 +1,21 @@
 """API routes of audits (mounted under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("audits/", api.AuditViewSet.as_view({"get": "list", "post": "create"}), name="audit-list"),
+    path("audits/findings/", api.FindingList.as_view(), name="audit-findings"),
+    path("audits/<int:pk>/", api.AuditViewSet.as_view({"get": "retrieve"}), name="audit-detail"),
+    *[
+        path(f"audits/<int:pk>/{name}/", api.AuditViewSet.as_view({"post": name}), name=f"audit-{name}")
+        for name in ("start", "complete", "close")
+    ],
+    path("audits/<int:pk>/items/", api.AuditViewSet.as_view({"get": "items"}), name="audit-items"),
+    path(
+        "audits/<int:pk>/items/<int:item_pk>/",
+        api.AuditViewSet.as_view({"post": "assess"}),
+        name="audit-item-assess",
+    ),
+]
