@@ -160,7 +160,9 @@ class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=DetermineSerializer, responses=ViolationSerializer)
     @action(detail=True, methods=["post"])
     def determine(self, request, pk=None):
-        return self._step("accountability.investigate", DetermineSerializer, services.determine_responsibility)
+        return self._step(
+            "accountability.investigate", DetermineSerializer, services.determine_responsibility
+        )
 
     @extend_schema(request=SanctionSerializer, responses=ViolationSerializer)
     @action(detail=True, methods=["post"])

@@ -27,11 +27,15 @@ class ReportForm(forms.Form):
     )
     project = forms.ModelChoiceField(label=_("Meeting project"), queryset=None, required=False)
     org_unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False,
+        label=_("Unit"),
+        queryset=OrgUnit.objects.filter(is_active=True),
+        required=False,
         help_text=_("Taken from the meeting project when left empty."),
     )
     rule_id = forms.CharField(
-        label=_("Criterion breached"), required=False, max_length=120,
+        label=_("Criterion breached"),
+        required=False,
+        max_length=120,
         help_text=_("The rulebook's rule ID, e.g. ons.agenda.segment_deviation."),
     )
     clause = forms.CharField(label=_("Clause breached"), required=False, max_length=60)
@@ -49,9 +53,13 @@ class InvestigateForm(forms.Form):
 
 class DetermineForm(forms.Form):
     findings = forms.CharField(label=_("Investigation findings"), widget=forms.Textarea(attrs={"rows": 3}))
-    responsible_person = PersonChoice(label=_("Person responsible"), queryset=User.objects.filter(is_active=True))
+    responsible_person = PersonChoice(
+        label=_("Person responsible"), queryset=User.objects.filter(is_active=True)
+    )
     responsible_role = forms.ChoiceField(label=_("Role held"))
-    note = forms.CharField(label=_("Responsibility"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Responsibility"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +70,9 @@ class DetermineForm(forms.Form):
 
 class SanctionForm(forms.Form):
     sanction = forms.ChoiceField(label=_("Sanction"), choices=Violation.Sanction.choices)
-    detail = forms.CharField(label=_("Sanction detail"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    detail = forms.CharField(
+        label=_("Sanction detail"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AppealForm(forms.Form):
@@ -77,7 +87,9 @@ class DecideAppealForm(forms.Form):
 class CloseForm(forms.Form):
     note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     performance_review_ref = forms.CharField(
-        label=_("Performance review reference"), required=False, max_length=100,
+        label=_("Performance review reference"),
+        required=False,
+        max_length=100,
         help_text=_("Optional: the performance review this case feeds."),
     )
 

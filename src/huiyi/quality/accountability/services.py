@@ -86,7 +86,11 @@ def _tell(person, violation: Violation, title: str):
     url = reverse("accountability:detail", args=[violation.pk])
     transaction.on_commit(
         lambda: notify(
-            person, title, url=url, kind="violation", dedupe_key=f"violation:{violation.pk}:{person.pk}:{title}"[:200]
+            person,
+            title,
+            url=url,
+            kind="violation",
+            dedupe_key=f"violation:{violation.pk}:{person.pk}:{title}"[:200],
         )
     )
 
@@ -275,7 +279,9 @@ def decide_appeal(violation: Violation, *, outcome: str, note: str, by) -> Viola
         return violation
 
 
-def close_violation(violation: Violation, *, note: str = "", by, performance_review_ref: str = "") -> Violation:
+def close_violation(
+    violation: Violation, *, note: str = "", by, performance_review_ref: str = ""
+) -> Violation:
     """Close the case: after the sanction, once the appeal is decided or the window has passed."""
     _require_person(by)
     with transaction.atomic(), _actor(by):
@@ -296,7 +302,9 @@ def close_violation(violation: Violation, *, note: str = "", by, performance_rev
         violation.status = Status.CLOSED
         violation.closing_note = (note or "").strip()
         violation.closed_at = timezone.now()
-        violation.performance_review_ref = (performance_review_ref or violation.performance_review_ref).strip()
+        violation.performance_review_ref = (
+            performance_review_ref or violation.performance_review_ref
+        ).strip()
         violation.save()
         _event(violation, Step.CLOSED, by, violation.closing_note)
         return violation

@@ -20,7 +20,9 @@ from .models import Violation
 
 def _violation(request, pk: int) -> Violation:
     violation = get_object_or_404(
-        Violation.objects.select_related("org_unit", "project", "responsible_person", "reporter", "nonconformance"),
+        Violation.objects.select_related(
+            "org_unit", "project", "responsible_person", "reporter", "nonconformance"
+        ),
         pk=pk,
     )
     if not request.user.has_perm("accountability.view", violation):

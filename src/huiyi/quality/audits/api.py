@@ -90,7 +90,9 @@ class AuditCreateSerializer(serializers.Serializer):
     planned_date = serializers.DateField()
     scope_chapters = serializers.ListField(child=serializers.CharField(max_length=10), required=False)
     scope_requirements = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
-    projects = serializers.PrimaryKeyRelatedField(many=True, queryset=MeetingProject.objects.none(), required=False)
+    projects = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=MeetingProject.objects.none(), required=False
+    )
     org_units = serializers.PrimaryKeyRelatedField(many=True, queryset=OrgUnit.objects.all(), required=False)
     lead_auditor = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     auditors = serializers.PrimaryKeyRelatedField(
@@ -181,7 +183,9 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=None, responses=AuditSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return Response(AuditSerializer(services.start_audit(self._audit("audits.conduct"), by=request.user)).data)
+        return Response(
+            AuditSerializer(services.start_audit(self._audit("audits.conduct"), by=request.user)).data
+        )
 
     @extend_schema(request=SummarySerializer, responses=AuditSerializer)
     @action(detail=True, methods=["post"])
@@ -189,7 +193,9 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         audit = self._audit("audits.conduct")
         data = SummarySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(AuditSerializer(services.complete_audit(audit, by=request.user, **data.validated_data)).data)
+        return Response(
+            AuditSerializer(services.complete_audit(audit, by=request.user, **data.validated_data)).data
+        )
 
     @extend_schema(request=FollowUpSerializer, responses=AuditSerializer)
     @action(detail=True, methods=["post"])
@@ -197,7 +203,9 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         audit = self._audit("audits.close")
         data = FollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(AuditSerializer(services.close_audit(audit, by=request.user, **data.validated_data)).data)
+        return Response(
+            AuditSerializer(services.close_audit(audit, by=request.user, **data.validated_data)).data
+        )
 
     @extend_schema(request=None, responses=AuditItemSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -216,7 +224,9 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         item = get_object_or_404(AuditItem, pk=self.kwargs["item_pk"], audit=audit)
         data = AssessSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        return Response(AuditItemSerializer(services.assess_item(item, by=request.user, **data.validated_data)).data)
+        return Response(
+            AuditItemSerializer(services.assess_item(item, by=request.user, **data.validated_data)).data
+        )
 
 
 class FindingList(generics.ListAPIView):

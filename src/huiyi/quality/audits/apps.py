@@ -19,7 +19,9 @@ class Config(AppConfig):
         for model in (models.Audit, models.AuditItem):
             register(model)
         register_module(
-            Module("audits", _("Internal audits"), "audits:list", "search", "audits.view_audit", secondary=True),
+            Module(
+                "audits", _("Internal audits"), "audits:list", "search", "audits.view_audit", secondary=True
+            ),
             after="quality",
         )
         register_kpi(

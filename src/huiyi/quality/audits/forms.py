@@ -30,7 +30,9 @@ class PersonChoice(forms.ModelChoiceField):
 
 class AuditPlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    objective = forms.CharField(label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    objective = forms.CharField(
+        label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     planned_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
     scope_chapters = forms.MultipleChoiceField(
         label=_("Chapters in scope"), required=False, widget=forms.CheckboxSelectMultiple
@@ -56,7 +58,9 @@ class AuditPlanForm(forms.Form):
             (code, f"{code} · {localize(name)}") for code, (name, _clause) in CHAPTERS.items()
         ]
         self.fields["projects"].queryset = visible_projects(user).order_by("-start")
-        self.fields["projects"].label_from_instance = lambda p: f"{p.code} {localize({'zh-hans': p.name, 'en': p.name_en})}"
+        self.fields["projects"].label_from_instance = lambda p: (
+            f"{p.code} {localize({'zh-hans': p.name, 'en': p.name_en})}"
+        )
         self.fields["org_units"].label_from_instance = lambda u: str(u)
         for name in ("projects", "org_units", "auditors", "auditees"):
             self.fields[name].widget.attrs["size"] = 5
@@ -69,7 +73,9 @@ class AuditPlanForm(forms.Form):
 
 class AssessForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=AuditItem.Result.choices)
-    evidence = forms.CharField(label=_("Evidence seen"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label=_("Evidence seen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     severity = forms.ChoiceField(
         label=_("Severity"), required=False, choices=[("", "—"), ("minor", _("Minor")), ("major", _("Major"))]

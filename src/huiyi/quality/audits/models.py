@@ -30,7 +30,10 @@ class Audit(AuthoredModel):
     title = models.CharField(_("title"), max_length=200)
     objective = models.TextField(_("objective"), blank=True)
     scope_chapters = models.JSONField(
-        _("chapters in scope"), default=list, blank=True, help_text=_("Chapter codes of the rulebook (QLT …).")
+        _("chapters in scope"),
+        default=list,
+        blank=True,
+        help_text=_("Chapter codes of the rulebook (QLT …)."),
     )
     scope_requirements = models.JSONField(
         _("requirements in scope"), default=list, blank=True, help_text=_("Requirement IDs (REQ-QLT-07 …).")
@@ -152,9 +155,7 @@ class AuditItem(TimeStampedModel):
         ordering = ["audit", "position"]
         constraints = [
             models.UniqueConstraint(fields=["audit", "position"], name="audits_item_position"),
-            models.UniqueConstraint(
-                fields=["audit", "req", "rule_id"], name="audits_item_once_per_rule"
-            ),
+            models.UniqueConstraint(fields=["audit", "req", "rule_id"], name="audits_item_once_per_rule"),
         ]
         indexes = [models.Index(fields=["rule_id", "-assessed_at"], name="audits_item_rule_latest")]
 
@@ -180,4 +181,3 @@ class AuditItem(TimeStampedModel):
 
 #: Items assessed as a nonconformity whose nonconformance is still live (used by the KPI and the list).
 OPEN_FINDING = Q(result=AuditItem.Result.NONCONFORMITY) & ~Q(nonconformance__status="closed")
-

@@ -173,12 +173,11 @@ def compliance(user, *, rulebook: Rulebook | None = None, chapter: str = "") -> 
     audits = _audit_stats()
     control = _control_point_stats(user)
     interval = rulebook.value(INTERVAL_RULE) if INTERVAL_RULE in rulebook else None
-    stale_before = (
-        timezone.now() - relativedelta(months=int(interval)) if interval is not None else None
-    )
+    stale_before = timezone.now() - relativedelta(months=int(interval)) if interval is not None else None
     chapters = {
-        code: ComplianceChapter(code, name) for code, (name, _clause) in CHAPTERS.items() if not chapter
-        or code == chapter
+        code: ComplianceChapter(code, name)
+        for code, (name, _clause) in CHAPTERS.items()
+        if not chapter or code == chapter
     }
     with_rules: set[str] = set()
 
@@ -194,7 +193,9 @@ def compliance(user, *, rulebook: Rulebook | None = None, chapter: str = "") -> 
         cp = control.get(row.rule_id) if row.rule_id else None
         if cp:
             row.cp_pass, row.cp_fail, row.cp_last = cp["passes"], cp["fails"], cp["last"]
-        row.stale = stale_before is not None and (row.last_assessed is None or row.last_assessed < stale_before)
+        row.stale = stale_before is not None and (
+            row.last_assessed is None or row.last_assessed < stale_before
+        )
         return row
 
     for rule in rulebook.rules:

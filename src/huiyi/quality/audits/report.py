@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-
 from reportlab.lib.units import mm
 
 from huiyi.reports.pdf import PdfDocument
@@ -70,7 +69,11 @@ def render(audit: Audit) -> bytes:
                     f"{i.name_text}\n{i.clause or i.req}",
                     i.get_result_display() + (f" ({i.get_severity_display()})" if i.severity else ""),
                     "\n".join(t for t in (i.evidence, i.notes) if t),
-                    (f"{i.nonconformance.code} · {i.nonconformance.get_status_display()}" if i.nonconformance else "—"),
+                    (
+                        f"{i.nonconformance.code} · {i.nonconformance.get_status_display()}"
+                        if i.nonconformance
+                        else "—"
+                    ),
                 ]
                 for i in findings
             ],
@@ -98,4 +101,3 @@ def render(audit: Audit) -> bytes:
         widths=[8 * mm, None, 26 * mm, None],
     )
     return doc.render()
-

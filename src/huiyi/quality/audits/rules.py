@@ -21,9 +21,7 @@ def is_auditee(user, audit):
     return audit is not None and user.is_authenticated and audit.auditees.filter(pk=user.pk).exists()
 
 
-rules.add_perm(
-    "audits.view", rules.is_superuser | role_grants("audits.view_audit") | on_team | is_auditee
-)
+rules.add_perm("audits.view", rules.is_superuser | role_grants("audits.view_audit") | on_team | is_auditee)
 rules.add_perm("audits.plan", rules.is_superuser | role_grants("audits.add_audit"))
 rules.add_perm("audits.edit_team", rules.is_superuser | role_grants("audits.change_audit"))
 rules.add_perm("audits.conduct", rules.is_superuser | on_team)

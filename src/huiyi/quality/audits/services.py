@@ -106,7 +106,8 @@ def checklist_rows(rulebook: Rulebook, chapters: Iterable[str], requirements: It
     with_rules: set[str] = set()
     order = {code: i for i, code in enumerate(CHAPTERS)}
     rules = sorted(
-        (r for r in rulebook.rules if in_scope(r.req)), key=lambda r: (order.get(chapter_of(r.req), 99), r.req)
+        (r for r in rulebook.rules if in_scope(r.req)),
+        key=lambda r: (order.get(chapter_of(r.req), 99), r.req),
     )
     for rule in rules:
         with_rules.add(rule.req)
@@ -121,8 +122,10 @@ def checklist_rows(rulebook: Rulebook, chapters: Iterable[str], requirements: It
                 "evidence_asked": _evidence_asked(rule),
             }
         )
-    for req in sorted((r for r in REQUIREMENTS if in_scope(r) and r not in with_rules), key=lambda r: (
-        order.get(chapter_of(r), 99), r)):
+    for req in sorted(
+        (r for r in REQUIREMENTS if in_scope(r) and r not in with_rules),
+        key=lambda r: (order.get(chapter_of(r), 99), r),
+    ):
         rows.append(
             {
                 "chapter": chapter_of(req),
@@ -172,9 +175,7 @@ def independence_conflicts(team, projects, org_units) -> dict[int, str]:
         p.org_unit.path for p in projects if p.org_unit_id is not None
     }
     project_ids = [p.pk for p in projects]
-    members = set(
-        ProjectMember.objects.filter(project_id__in=project_ids).values_list("user_id", flat=True)
-    )
+    members = set(ProjectMember.objects.filter(project_id__in=project_ids).values_list("user_id", flat=True))
     conflicts: dict[int, str] = {}
     for person in team:
         if person.pk in members:
@@ -198,8 +199,9 @@ def _check_team(rulebook, lead, auditors, auditees, projects, org_units):
         if conflicts:
             field = "lead_auditor" if lead.pk in conflicts else "auditors"
             _refuse(
-                " ".join(conflicts.values()) + " " + _("Auditors may not audit their own work (rule %(rule)s).")
-                % {"rule": INDEPENDENCE_RULE},
+                " ".join(conflicts.values())
+                + " "
+                + _("Auditors may not audit their own work (rule %(rule)s).") % {"rule": INDEPENDENCE_RULE},
                 field,
             )
     return team

@@ -89,9 +89,13 @@ def audit_detail(request, pk):
             "pending": sum(1 for i in items if not i.result),
             "chapter_names": chapter_names,
             "can_conduct": can_conduct,
-            "can_start": audit.status == Audit.Status.PLANNED and request.user.has_perm("audits.conduct", audit),
-            "can_close": audit.status == Audit.Status.REPORTED and request.user.has_perm("audits.close", audit),
-            "open_ncs": list(services.open_nonconformances(audit)) if audit.status == Audit.Status.REPORTED else [],
+            "can_start": audit.status == Audit.Status.PLANNED
+            and request.user.has_perm("audits.conduct", audit),
+            "can_close": audit.status == Audit.Status.REPORTED
+            and request.user.has_perm("audits.close", audit),
+            "open_ncs": list(services.open_nonconformances(audit))
+            if audit.status == Audit.Status.REPORTED
+            else [],
             "assess_form": forms.AssessForm(audit=audit, user=request.user) if can_conduct else None,
             "complete_form": forms.CompleteForm(),
             "close_form": forms.CloseForm(),
@@ -145,7 +149,9 @@ def complete(request, pk):
     if form.is_valid():
         try:
             services.complete_audit(audit, summary=form.cleaned_data["summary"], by=request.user)
-            messages.success(request, _("Audit report issued; the follow-up is open until its nonconformances close."))
+            messages.success(
+                request, _("Audit report issued; the follow-up is open until its nonconformances close.")
+            )
         except ValidationError as error:
             _errors(request, error)
     else:

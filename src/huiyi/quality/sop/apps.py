@@ -8,4 +8,15 @@ class Config(AppConfig):
     verbose_name = _("Procedures (SOP)")
 
     def ready(self):
-        pass
+        from huiyi.core.audit import register
+        from huiyi.core.navigation import Module
+        from huiyi.core.navigation import register as register_module
+
+        from . import metrics, models, rules  # noqa: F401  (registers the metric and the permissions)
+
+        for model in (models.Procedure, models.ProcedureVersion, models.OptimisationMeeting):
+            register(model)
+        register_module(
+            Module("sop", _("SOP library"), "sop:list", "journal-bookmark", "sop.read", secondary=True),
+            after="audits",
+        )

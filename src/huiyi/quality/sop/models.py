@@ -23,7 +23,10 @@ class Procedure(AuthoredModel):
         _("requirements"), default=list, blank=True, help_text=_("Requirement IDs the procedure serves.")
     )
     rule_ids = models.JSONField(
-        _("criteria"), default=list, blank=True, help_text=_("Rule IDs of the rulebook the procedure applies.")
+        _("criteria"),
+        default=list,
+        blank=True,
+        help_text=_("Rule IDs of the rulebook the procedure applies."),
     )
     owner_unit = models.ForeignKey(
         "accounts.OrgUnit",
