@@ -8,8 +8,9 @@ the owning app already renders::
 
 ``file_output(project, doc_type, by)`` files it as the project's Document of that type (created on the first
 filing with the rulebook's retention and confidentiality classes; the naming rule applies by itself) and adds
-a version only when the content is new: a file whose SHA-256 equals any version's adds nothing, so a re-run,
-the daily job and the signed copy of the same plan never pile up duplicates. Builders render in Chinese (the
+a version only when the content is new: a file whose SHA-256 equals any version's adds nothing (nor, for
+generated files named after their record's state, one filed under the same name), so a re-run, the daily job
+and the signed copy of the same plan never pile up duplicates. Builders render in Chinese (the
 archive's language) with ReportLab's invariant mode and a clock frozen at the record's own time, so the same
 record always gives the same bytes.
 
@@ -64,6 +65,11 @@ class Built:
     content: bytes
     filename: str
     note: str = ""
+    #: The file name identifies the record's state (``r3``, ``v2``, a change time): a version filed under the
+    #: same original name is the same output even when the bytes differ — ReportLab's CJK font subsets
+    #: number glyphs in the order a process first meets them, so a PDF re-rendered by another process
+    #: differs byte for byte while saying the same thing.
+    named_by_source: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,11 +217,12 @@ def file_output(project, doc_type: str, by=None) -> Filed:
         created = document is None
         if created:
             document = _new_document(project, doc_type, _REGISTRY[doc_type], author)
-        known = set(document.versions.values_list("sha256", flat=True))
+        facts = list(document.versions.values_list("sha256", "original_filename"))
+        known, names = {sha for sha, _n in facts}, {name for _s, name in facts}
         added = []
         for built in files:
             digest = hashlib.sha256(built.content).hexdigest()
-            if digest in known:
+            if digest in known or (built.named_by_source and built.filename[:300] in names):
                 continue
             upload = ContentFile(built.content, name=built.filename)
             added.append(
@@ -224,6 +231,7 @@ def file_output(project, doc_type: str, by=None) -> Filed:
                 )
             )
             known.add(digest)
+            names.add(built.filename[:300])
     state = "created" if created else ("added" if added else "unchanged")
     return Filed(doc_type, state, document, tuple(added))
 

@@ -8,7 +8,7 @@ a summary report issued, an analysis completed, an action planned) file it after
 
 from __future__ import annotations
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,20 @@ def _ready(project, key: str) -> bool:
 
 def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _stamp(value) -> str:
+    return timezone.localtime(value).strftime("%Y%m%d%H%M%S") if value else "0"
+
+
+def _changed(queryset) -> str:
+    """The rows' count and last change: part of a generated file's name, so the name identifies its state."""
+    facts = queryset.aggregate(n=Count("pk"), at=Max("updated_at"))
+    return f"{facts['n']}-{_stamp(facts['at'])}"
+
+
+def _generated(content: bytes, filename: str, note: str) -> Built:
+    return Built(content, filename, note, named_by_source=True)
 
 
 def _read(field) -> bytes:
@@ -45,9 +59,9 @@ def requirements_confirmation(project):
         return None
     with frozen_clock([pdf], revision.confirmed_at):
         content = pdf.render(revision, "zh-hans")
-    return Built(
+    return _generated(
         content,
-        f"{project.code}-requirements-r{revision.number}.pdf",
+        f"{project.code}-requirements-r{revision.number}-{_stamp(revision.confirmed_at)}.pdf",
         _("Requirements list r%(number)s confirmed by %(name)s")
         % {"number": revision.number, "name": revision.confirmed_by_name},
     )
@@ -62,9 +76,9 @@ def meeting_plan(project):
         return None
     with frozen_clock([pdf], version.confirmed_at):
         content = pdf.render(version, "zh-hans")
-    return Built(
+    return _generated(
         content,
-        f"plan-{project.code}-{version.label}.pdf",
+        f"plan-{project.code}-{version.label}-{_stamp(version.confirmed_at)}.pdf",
         _("Plan %(label)s confirmed by the client") % {"label": version.label},
     )
 
@@ -101,9 +115,9 @@ def service_contract(project):
         return None
     with frozen_clock([pdf], contract.signed_at):
         content = pdf.contract_pdf(contract, "zh-hans")
-    return Built(
+    return _generated(
         content,
-        f"{contract.number}-v{contract.version}.pdf",
+        f"{contract.number}-v{contract.version}-{contract.status}-{_stamp(contract.signed_at)}.pdf",
         _("%(contract)s, signed %(date)s") % {"contract": contract, "date": _when(contract.signed_at)},
     )
 
@@ -164,7 +178,9 @@ def equipment_list(project):
     )
     with frozen_clock([], None):
         content = doc.render()
-    return Built(content, f"{project.code}-equipment.pdf", _("Equipment bookings of the meeting"))
+    return _generated(
+        content, f"{project.code}-equipment-{_changed(bookings)}.pdf", _("Equipment bookings of the meeting")
+    )
 
 
 def team_chart(project):
@@ -178,7 +194,9 @@ def team_chart(project):
     )
     with frozen_clock([], None):
         content = doc.render()
-    return Built(content, f"{project.code}-team.pdf", _("Team with roles and duties"))
+    return _generated(
+        content, f"{project.code}-team-{_changed(members)}.pdf", _("Team with roles and duties")
+    )
 
 
 # -- P3 ------------------------------------------------------------------------------------------------------
@@ -215,7 +233,11 @@ def service_record(project):
     )
     with frozen_clock([], None):
         content = doc.render()
-    return Built(content, f"{project.code}-service-record.pdf", _("Agenda as it ran and progress reports"))
+    return _generated(
+        content,
+        f"{project.code}-service-record-{_changed(items)}-{_changed(reports)}.pdf",
+        _("Agenda as it ran and progress reports"),
+    )
 
 
 def incident_report(project):
@@ -229,9 +251,9 @@ def incident_report(project):
         at = max(i.closed_at for i in closed if i.closed_at)
         with frozen_clock([report], at):
             parts = [report.render(incident) for incident in closed]
-        return Built(
+        return _generated(
             _concatenate(parts),
-            f"incident-{project.code}.pdf",
+            f"incident-{project.code}-{len(closed)}-{_stamp(at)}.pdf",
             _("%(count)s incident report(s)") % {"count": len(closed)},
         )
     calm = CalmMeeting.objects.filter(project=project).select_related("confirmed_by").first()
@@ -240,9 +262,9 @@ def incident_report(project):
     doc.key_values([(_("Confirmed at"), _when(calm.created_at)), (_("Note"), calm.note or "—")])
     with frozen_clock([], None):
         content = doc.render()
-    return Built(
+    return _generated(
         content,
-        f"incident-{project.code}.pdf",
+        f"incident-{project.code}-calm-{_stamp(calm.updated_at)}.pdf",
         _("No incident, confirmed by %(who)s") % {"who": calm.confirmed_by},
     )
 
@@ -278,11 +300,14 @@ def satisfaction_questionnaire(project):
         .order_by("opens_at")
     ):
         if survey.is_closed(now):
+            count = survey.responses.count()
             with frozen_clock([exports], None):
                 content = exports.results_pdf(
                     survey, queries.results(survey, language="zh-hans"), language="zh-hans"
                 )
-            return Built(content, f"survey-{project.code}-{survey.pk}.pdf", str(survey.template.name))
+            return _generated(
+                content, f"survey-{project.code}-{survey.pk}-{count}.pdf", str(survey.template.name)
+            )
     return None
 
 
@@ -310,9 +335,9 @@ def analysis(project):
         return None
     with frozen_clock([exports], done.completed_at):
         content = exports.analysis_pdf(project, "zh-hans")
-    return Built(
+    return _generated(
         content,
-        f"{project.code}-analysis.pdf",
+        f"{project.code}-analysis-{_stamp(done.completed_at)}.pdf",
         _("Analysis completed %(date)s") % {"date": _when(done.completed_at)},
     )
 
@@ -327,9 +352,9 @@ def improvement_plan(project):
         return None
     with frozen_clock([exports], latest):
         content = exports.plan_pdf(project, "zh-hans")
-    return Built(
+    return _generated(
         content,
-        f"{project.code}-improvement-plan.pdf",
+        f"{project.code}-improvement-plan-{actions.count()}-{_stamp(latest)}.pdf",
         _("Improvement plan of %(count)s actions") % {"count": actions.count()},
     )
 
