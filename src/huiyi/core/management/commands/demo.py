@@ -1,10 +1,11 @@
-"""`huiyi demo [--reset]`: load the demo organisation once (or wipe the database and load it again)."""
+"""`huiyi demo [--reset] [--scale N]`: load the demo organisation once (or wipe the database and load
+it again); with ``--scale N``, add N years of history (see ``huiyi.core.scale``)."""
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from huiyi.core import demo
+from huiyi.core import demo, scale
 
 
 class Command(BaseCommand):
@@ -17,8 +18,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Print only the sign-in when the demo is loaded already.",
         )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="YEARS",
+            help="Also generate YEARS years of history (by default 2,000 meetings a year).",
+        )
+        parser.add_argument(
+            "--meetings-per-year",
+            type=int,
+            default=2000,
+            help="With --scale: meetings a year (attendees, responses, complaints in proportion).",
+        )
 
-    def handle(self, *args, reset, quiet_if_present, **options):
+    def handle(self, *args, reset, quiet_if_present, scale, meetings_per_year, **options):
+        if scale < 0 or meetings_per_year < 1:
+            raise CommandError("--scale and --meetings-per-year must be positive.")
         if reset:
             with transaction.atomic():
                 call_command("flush", interactive=False, verbosity=0)
@@ -27,10 +43,21 @@ class Command(BaseCommand):
             if not quiet_if_present:
                 self.stdout.write("The demo organisation is loaded already (use --reset to rebuild it).")
             self._print_sign_in(credentials["password"] if credentials else None)
-            return
-        result = demo.build_demo()
-        self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
-        self._print_sign_in(result.password, result.usernames)
+        else:
+            result = demo.build_demo()
+            self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
+            self._print_sign_in(result.password, result.usernames)
+        if scale:
+            self._generate(scale, meetings_per_year)
+
+    def _generate(self, years: int, meetings_per_year: int) -> None:
+        plan = scale.Plan.for_years(years, meetings_per_year)
+        self.stdout.write(
+            f"Generating {years} year(s) of history: {plan.meetings:,} meetings, "
+            f"{plan.attendees:,} attendees (about {scale.estimate_seconds(plan):,.0f} s) …"
+        )
+        counts = scale.generate(plan, out=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"History generated: {sum(counts.values()):,} records."))
 
     def _print_sign_in(self, password, usernames=None):
         if password is None:
