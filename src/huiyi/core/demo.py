@@ -15,6 +15,7 @@ from django.utils import timezone
 from huiyi.accounts import services as accounts
 from huiyi.accounts.models import Role, User
 from huiyi.clients import services as client_services
+from huiyi.core import scale
 from huiyi.projects import services as projects
 from huiyi.projects.models import MeetingProject, MeetingType, Phase
 
@@ -224,7 +225,9 @@ def _extend(people) -> None:
     quality_demo.build(projects, people)
     complaints_demo.build(projects, people)
     improvement_demo.build(projects, people)
-    closing_demo.build(projects, people)  # last: its summary report reads every other app's figures
+    closing_demo.build(projects, people)  # its summary report reads every other app's figures
+    # A year of the organisation's earlier meetings, so that the KPI dashboard has figures and trends.
+    scale.generate(scale.Plan.demo(), out=None)
 
 
 def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:

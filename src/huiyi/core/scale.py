@@ -134,14 +134,12 @@ def _base(rng: random.Random):
     clients = list(Client.objects.all()[:400])
     if len(clients) < 40:
         kinds = [k for k, _label in Client.Kind.choices]
+        taken = set(Client.objects.values_list("name", flat=True))
+        names = [f"{city}{trade}有限公司" for city in _CITIES for trade in _TRADES]
+        names = [n for n in names if n not in taken]
         clients += Client.objects.bulk_create(
-            Client(
-                name=f"{rng.choice(_CITIES)}{rng.choice(_TRADES)}有限公司 {n}",
-                name_en=f"Client {n}",
-                kind=rng.choice(kinds),
-                org_unit=rng.choice(units),
-            )
-            for n in range(1, 81)
+            Client(name=name, name_en="", kind=rng.choice(kinds), org_unit=rng.choice(units))
+            for name in rng.sample(names, min(80, len(names)))
         )
     staff = list(User.objects.filter(is_active=True).exclude(username="admin").order_by("pk"))
     if not staff:
@@ -236,7 +234,7 @@ def _projects(plan: Plan, base, rng: random.Random, today: datetime.date):
         rows.append(
             MeetingProject(
                 code=f"HY-{day.year}-{numbers[day.year]:04d}",
-                name=f"{client.name.split(' ')[0][:12]}{rng.choice(_TOPICS)}",
+                name=f"{client.name.removesuffix('有限公司')[:12]}{rng.choice(_TOPICS)}",
                 name_en=f"Meeting {day.year}-{numbers[day.year]:04d}",
                 client=client,
                 org_unit=rng.choice(base["units"]),
