@@ -1,5 +1,7 @@
 """API routes of kpis (mounted under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [path("kpis/", api.KpiDashboardView.as_view(), name="kpis")]

@@ -8,4 +8,17 @@ class Config(AppConfig):
     verbose_name = _("KPIs")
 
     def ready(self):
-        pass
+        from huiyi.core.audit import register
+        from huiyi.core.navigation import Module
+        from huiyi.core.navigation import register as register_module
+
+        from . import builtin, models
+
+        register(models.MonthlyReportSetting)
+        builtin.register_builtin()
+
+        from . import rules, tasks  # noqa: F401  (permissions, monthly job)
+
+        register_module(
+            Module("kpis", _("KPIs"), "kpis:dashboard", "graph-up", "kpis.dashboard"), after="quality"
+        )

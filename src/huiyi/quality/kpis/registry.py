@@ -53,6 +53,25 @@ class KpiValue:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a drill-down table: ``unit`` ``ratio`` is shown as a percentage."""
+
+    key: str
+    label: Any
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class DrillRows:
+    """The records a KPI counted (REQ-QLT-09 drill-down): a queryset (paginated by the page) and how one of
+    its items becomes a row: a dict with ``label``, ``url`` and a value per column key."""
+
+    columns: list[Column]
+    rows: Any  # a QuerySet or a list
+    to_row: Callable[[Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Kpi:
     key: str
     label: Any  # lazy translated string
@@ -63,6 +82,13 @@ class Kpi:
     order: int = 50
     drill: Callable[[Scope], str] | None = None
     higher_is_better: bool = True
+    #: ``trend(scope, periods)`` → one KpiValue per period (oldest first), in one grouped query; without it
+    #: the dashboard calls ``compute`` once per period.
+    trend: Callable[[Scope, list], list[KpiValue]] | None = None
+    #: ``rows(scope)`` → :class:`DrillRows`, the records counted with each one's contribution.
+    rows: Callable[[Scope], DrillRows] | None = None
+    description: Any = ""
+    req: str = "REQ-QLT-09"
 
 
 _KPIS: dict[str, Kpi] = {}

@@ -1,0 +1,942 @@
+"""The built-in KPIs of §10 (REQ-QLT-09, REQ-GEN-04), each computed with SQL aggregations.
+
+Every KPI here is a :class:`SqlKpi`: a base queryset of the records it counts (restricted to the meeting
+projects of the scope — in scope of the standard, REQ-GEN-02 — and, for incidents, never drills), the
+aggregates computed over it, and how they become a :class:`KpiValue`. The same definition gives the value
+(one ``aggregate``), the trend (one query grouped by ``Trunc`` of the meeting's start) and the drill-down rows
+(the projects or records counted, annotated with their contribution).
+
+Q, S, E and P are period averages of the projects' own scores, each defined as the scorecard defines it
+(``quality/scoring.py``), as SQL expressions on the project:
+
+* P = criteria passed / criteria measured among the latest result per criterion;
+* S = satisfied client answers / client answers (client questionnaires and revisit scores, satisfied at the
+  rulebook's ``qlt.quality.satisfied_client_score``);
+* E = execution tasks done by their due time / tasks due so far;
+* Q = S × E × P for the projects where all three are measured.
+
+No target is written here: each KPI names the rulebook rule whose operator and value are its target.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Least, NullIf, Trunc
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from huiyi.feedback.complaints.models import Complaint
+from huiyi.feedback.improvement.models import ImprovementAction
+from huiyi.feedback.surveys.models import Audience, Response, Revisit, Survey
+from huiyi.incidents.models import Incident, Level
+from huiyi.onsite.attendees.models import Attendee
+from huiyi.projects.preparation.models import MaterialItem, Task
+from huiyi.quality.models import ControlPointResult, Nonconformance
+
+from . import periods
+from .registry import Column, DrillRows, Kpi, KpiValue, Scope, register
+
+PASS = ControlPointResult.Verdict.PASS
+FAIL = ControlPointResult.Verdict.FAIL
+RATIO_PLACES = Decimal("0.0001")
+RATE_PLACES = Decimal("0.01")
+HUNDRED = Decimal(100)  # a score out of 100, a percentage: units, not thresholds
+
+SATISFIED_RULE = "qlt.quality.satisfied_client_score"
+SATISFIED_FALLBACK_RULE = "ccp09.average_satisfaction"
+
+
+# -- expressions ------------
+
+
+def count_of(queryset: QuerySet) -> Coalesce:
+    """A correlated ``SELECT COUNT(*)`` of ``queryset`` (which refers to the outer row); 0 if none."""
+    counted = queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def fraction(part, whole):
+    """part / whole as a float, NULL when whole is 0 (nothing to measure)."""
+    return Cast(part, FloatField()) / NullIf(Cast(whole, FloatField()), Value(0.0))
+
+
+def _rulebook():
+    from huiyi.rulebook.services import active_rulebook
+
+    return active_rulebook()
+
+
+def _rule_value(rule_id: str, fallback: str | None = None):
+    rulebook = _rulebook()
+    for key in (rule_id, fallback):
+        if key and key in rulebook:
+            return rulebook.value(key)
+    return None
+
+
+def answer_scale_top() -> Decimal:
+    from huiyi.feedback.surveys import scoring
+
+    return Decimal(str(scoring.scale(_rulebook())[1]))
+
+
+def satisfied_line() -> tuple[Decimal, Decimal]:
+    """(line on 100, same line on the survey's answer scale)."""
+    line = Decimal(str(_rule_value(SATISFIED_RULE, SATISFIED_FALLBACK_RULE)))
+    return line, line * answer_scale_top() / HUNDRED
+
+
+def meetings_per_unit() -> int:
+    """The number of meetings a complaint rate is per (the unit per_100_meetings, as complaints count it)."""
+    from huiyi.feedback.complaints.queries import MEETINGS_PER_UNIT
+
+    return MEETINGS_PER_UNIT
+
+
+def current_results() -> QuerySet[ControlPointResult]:
+    """The latest result per (project, criterion): no later evaluation of the same criterion exists."""
+    newer = ControlPointResult.objects.filter(
+        project=OuterRef("project"), rule_id=OuterRef("rule_id")
+    ).filter(
+        Q(evaluated_at__gt=OuterRef("evaluated_at"))
+        | Q(evaluated_at=OuterRef("evaluated_at"), pk__gt=OuterRef("pk"))
+    )
+    return ControlPointResult.objects.filter(~Exists(newer))
+
+
+def project_p():
+    mine = current_results().filter(project=OuterRef("pk"))
+    passed = count_of(mine.filter(verdict=PASS))
+    measured = count_of(mine.filter(verdict__in=(PASS, FAIL)))
+    return {"passed": passed, "measured": measured, "p": fraction(passed, measured)}
+
+
+def project_s():
+    line_100, line_scale = satisfied_line()
+    answers = Response.objects.filter(
+        survey__project=OuterRef("pk"), survey__audience=Audience.CLIENT, score__isnull=False
+    )
+    revisits = Revisit.objects.filter(
+        project=OuterRef("pk"), outcome=Revisit.Outcome.DONE, score__isnull=False
+    )
+    satisfied = count_of(answers.filter(score__gte=line_scale)) + count_of(
+        revisits.filter(score__gte=line_100)
+    )
+    clients = count_of(answers) + count_of(revisits)
+    return {"satisfied": satisfied, "clients": clients, "s": fraction(satisfied, clients)}
+
+
+def project_e(now: dt.datetime):
+    due = Task.objects.filter(project=OuterRef("pk"), due__lte=now)
+    on_time = count_of(due.filter(status=Task.Status.DONE, done_at__lte=F("due")))
+    tasks_due = count_of(due)
+    return {"on_time": on_time, "due": tasks_due, "e": fraction(on_time, tasks_due)}
+
+
+def project_q(now: dt.datetime):
+    return project_s()["s"] * project_e(now)["e"] * project_p()["p"]
+
+
+# -- the KPI definition --------------------------------------------------------------------------------------
+
+
+def _dec(value, places: Decimal = RATIO_PLACES) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(places)
+
+
+def _int(value) -> int:
+    return int(value or 0)
+
+
+def project_link(project_id: int) -> str:
+    return reverse("projects:detail", args=[project_id])
+
+
+@dataclasses.dataclass
+class SqlKpi:
+    """A KPI computed over one queryset: ``aggregates`` → ``finish`` → KpiValue, grouped by period for trends.
+
+    ``base(scope)`` is the queryset of what is counted; ``start_path`` is the path from it to the meeting's
+    start (its period); ``aggregates()`` the aggregate expressions; ``finish(figures)`` the KpiValue.
+    """
+
+    key: str
+    label: Any
+    base: Callable[[Scope], QuerySet]
+    start_path: str
+    aggregates: Callable[[], dict]
+    finish: Callable[[dict], KpiValue]
+    breakdown: Callable[[Scope], dict] | None = None
+    drill_rows: Callable[[Scope], DrillRows] | None = None
+    options: dict = dataclasses.field(default_factory=dict)
+
+    def compute(self, scope: Scope) -> KpiValue:
+        figures = self.base(scope).aggregate(**self.aggregates())
+        value = self.finish(figures)
+        if self.breakdown is not None and value.has_data:
+            value = dataclasses.replace(value, breakdown=self.breakdown(scope))
+        return value
+
+    def trend(self, scope: Scope, wanted: list[periods.Period]) -> list[KpiValue]:
+        if not wanted:
+            return []
+        kind = wanted[0].kind
+        wide = dataclasses.replace(scope, start=wanted[0].start, end=wanted[-1].end)
+        zone = timezone.get_current_timezone()
+        rows = (
+            self.base(wide)
+            .annotate(_bucket=Trunc(self.start_path, kind, tzinfo=zone))
+            .order_by()
+            .values("_bucket")
+            .annotate(**self.aggregates())
+        )
+        found: dict[periods.Period, KpiValue] = {}
+        for row in rows:
+            bucket = row.pop("_bucket")
+            day = timezone.localtime(bucket, zone).date() if isinstance(bucket, dt.datetime) else bucket
+            found[periods.containing(day, kind)] = self.finish(row)
+        return [found.get(period, KpiValue(None)) for period in wanted]
+
+    def as_kpi(self, **kwargs) -> Kpi:
+        return Kpi(
+            key=self.key,
+            label=self.label,
+            compute=self.compute,
+            trend=self.trend,
+            rows=self.drill_rows,
+            **{**self.options, **kwargs},
+        )
+
+
+def _projects(scope: Scope) -> QuerySet:
+    return scope.projects()
+
+
+def _in_scope(scope: Scope, prefix: str = "project") -> Q:
+    return Q(**{f"{prefix}__in": scope.projects().values("pk")})
+
+
+# -- Q, S, E, P ----------------------------------------------------------------------------------------------
+
+
+def _average(expression_name: str):
+    """Period average of a per-project score: numerator Σ score, denominator projects measured."""
+
+    def aggregates():
+        expression = _project_expressions()[expression_name]
+        return {"total": Sum(expression), "measured": Count(expression)}
+
+    return aggregates
+
+
+def _project_expressions() -> dict:
+    now = timezone.now()
+    return {
+        "p": project_p()["p"],
+        "s": project_s()["s"],
+        "e": project_e(now)["e"],
+        "q": project_q(now),
+    }
+
+
+def _finish_average(figures: dict) -> KpiValue:
+    measured = _int(figures.get("measured"))
+    if not measured:
+        return KpiValue(None, denominator=0)
+    total = Decimal(str(figures["total"]))
+    return KpiValue(_dec(total / measured), numerator=_dec(total), denominator=measured)
+
+
+def _score_rows(letter: str, columns: list[Column], parts: Callable[[], dict]):
+    def rows(scope: Scope) -> DrillRows:
+        annotations = parts()
+        queryset = (
+            scope.projects()
+            .annotate(**annotations)
+            .filter(**{f"{letter}__isnull": False})
+            .order_by(letter, "start")
+            .values("pk", "code", "name", "start", *annotations.keys())
+        )
+        return DrillRows(
+            columns=columns,
+            rows=queryset,
+            to_row=lambda r: {
+                "label": f"{r['code']} {r['name']}",
+                "url": project_link(r["pk"]),
+                "start": r["start"],
+                **{k: _dec(r[k]) if k == letter else r[k] for k in annotations},
+            },
+        )
+
+    return rows
+
+
+SCORE = Column("score", _("project's score"), "ratio")
+
+
+def _q_parts():
+    now = timezone.now()
+    s, e, p = project_s()["s"], project_e(now)["e"], project_p()["p"]
+    return {"s": s, "e": e, "p": p, "q": s * e * p}
+
+
+QUALITY_Q = SqlKpi(
+    "quality_q",
+    _("Q — service quality (S × E × P)"),
+    _projects,
+    "start",
+    _average("q"),
+    _finish_average,
+    drill_rows=_score_rows(
+        "q",
+        [
+            Column("s", "S", "ratio"),
+            Column("e", "E", "ratio"),
+            Column("p", "P", "ratio"),
+            Column("q", "Q", "ratio"),
+        ],
+        _q_parts,
+    ),
+    options={"target_rule": "qlt.kpi.service_quality", "order": 10, "req": "REQ-GEN-04", "group": "quality"},
+)
+SATISFACTION_S = SqlKpi(
+    "satisfaction_s",
+    _("S — client satisfaction rate"),
+    _projects,
+    "start",
+    _average("s"),
+    _finish_average,
+    drill_rows=_score_rows(
+        "s",
+        [
+            Column("satisfied", _("satisfied answers")),
+            Column("clients", _("client answers")),
+            Column("s", "S", "ratio"),
+        ],
+        project_s,
+    ),
+    options={
+        "target_rule": "qlt.kpi.satisfaction_rate",
+        "order": 11,
+        "req": "REQ-GEN-04",
+        "group": "quality",
+    },
+)
+ON_TIME_E = SqlKpi(
+    "on_time_e",
+    _("E — services completed on time"),
+    _projects,
+    "start",
+    _average("e"),
+    _finish_average,
+    drill_rows=_score_rows(
+        "e",
+        [Column("on_time", _("tasks on time")), Column("due", _("tasks due")), Column("e", "E", "ratio")],
+        lambda: project_e(timezone.now()),
+    ),
+    options={"target_rule": "qlt.kpi.on_time_service", "order": 12, "req": "REQ-GEN-04", "group": "quality"},
+)
+STANDARD_P = SqlKpi(
+    "standard_p",
+    _("P — services meeting the standard"),
+    _projects,
+    "start",
+    _average("p"),
+    _finish_average,
+    drill_rows=_score_rows(
+        "p",
+        [
+            Column("passed", _("criteria passed")),
+            Column("measured", _("criteria measured")),
+            Column("p", "P", "ratio"),
+        ],
+        project_p,
+    ),
+    options={"target_rule": "qlt.kpi.standard_rate", "order": 13, "req": "REQ-GEN-04", "group": "quality"},
+)
+
+
+# -- control points ------------
+
+
+def _measured_results(scope: Scope) -> QuerySet:
+    return current_results().filter(_in_scope(scope), verdict__in=(PASS, FAIL))
+
+
+def _pass_aggregates():
+    return {"passed": Count("pk", filter=Q(verdict=PASS)), "measured": Count("pk")}
+
+
+def _finish_ratio(part: str, whole: str):
+    def finish(figures: dict) -> KpiValue:
+        numerator, denominator = _int(figures.get(part)), _int(figures.get(whole))
+        if not denominator:
+            return KpiValue(None, numerator=0, denominator=0)
+        return KpiValue(_dec(Decimal(numerator) / denominator), numerator=numerator, denominator=denominator)
+
+    return finish
+
+
+def _ccp_breakdown(scope: Scope) -> dict:
+    rows = (
+        _measured_results(scope)
+        .order_by()
+        .values("control_point")
+        .annotate(**_pass_aggregates())
+        .order_by("control_point")
+    )
+    return {
+        r["control_point"] or "—": {
+            "value": str(_dec(Decimal(r["passed"]) / r["measured"])),
+            "numerator": r["passed"],
+            "denominator": r["measured"],
+        }
+        for r in rows
+        if r["measured"]
+    }
+
+
+def _ccp_rows(scope: Scope) -> DrillRows:
+    mine = current_results().filter(project=OuterRef("pk"), verdict__in=(PASS, FAIL))
+    queryset = (
+        scope.projects()
+        .annotate(passed=count_of(mine.filter(verdict=PASS)), measured=count_of(mine))
+        .filter(measured__gt=0)
+        .annotate(rate=fraction(F("passed"), F("measured")))
+        .order_by("rate", "start")
+        .values("pk", "code", "name", "start", "passed", "measured", "rate")
+    )
+    return DrillRows(
+        [
+            Column("passed", _("criteria passed")),
+            Column("measured", _("criteria measured")),
+            Column("rate", SCORE.label, "ratio"),
+        ],
+        queryset,
+        lambda r: {
+            **r,
+            "label": f"{r['code']} {r['name']}",
+            "url": project_link(r["pk"]),
+            "rate": _dec(r["rate"]),
+        },
+    )
+
+
+CCP_PASS_RATE = SqlKpi(
+    "ccp_pass_rate",
+    _("Control-point pass rate"),
+    _measured_results,
+    "project__start",
+    _pass_aggregates,
+    _finish_ratio("passed", "measured"),
+    breakdown=_ccp_breakdown,
+    drill_rows=_ccp_rows,
+    options={"target_rule": "qlt.kpi.ccp_pass_rate", "order": 20, "req": "REQ-QLT-03", "group": "quality"},
+)
+
+
+# -- complaints ------------
+
+
+def _serious_key() -> str | None:
+    from huiyi.feedback.complaints import sla
+
+    return sla.serious_key(_rulebook())
+
+
+def _complaint_aggregates():
+    return {
+        "meetings": Count("pk"),
+        "n_complaints": Sum(count_of(Complaint.objects.filter(project=OuterRef("pk")))),
+        "n_serious": Sum(
+            count_of(Complaint.objects.filter(project=OuterRef("pk"), severity=_serious_key() or "-"))
+        ),
+    }
+
+
+def _per_meetings(part: str):
+    def finish(figures: dict) -> KpiValue:
+        meetings, counted = _int(figures.get("meetings")), _int(figures.get(part))
+        if not meetings:
+            return KpiValue(None, numerator=0, denominator=0)
+        rate = Decimal(counted) * meetings_per_unit() / meetings
+        return KpiValue(_dec(rate, RATE_PLACES), numerator=counted, denominator=meetings)
+
+    return finish
+
+
+def _complaint_breakdown(scope: Scope) -> dict:
+    rows = Complaint.objects.filter(_in_scope(scope)).order_by().values("severity").annotate(n=Count("pk"))
+    return {r["severity"]: r["n"] for r in rows}
+
+
+def _complaint_rows(scope: Scope) -> DrillRows:
+    serious = _serious_key() or "-"
+    queryset = (
+        scope.projects()
+        .annotate(
+            n_complaints=count_of(Complaint.objects.filter(project=OuterRef("pk"))),
+            n_serious=count_of(Complaint.objects.filter(project=OuterRef("pk"), severity=serious)),
+        )
+        .order_by("-n_complaints", "start")
+        .values("pk", "code", "name", "start", "n_complaints", "n_serious")
+    )
+    return DrillRows(
+        [Column("n_complaints", _("complaints")), Column("n_serious", _("serious complaints"))],
+        queryset,
+        lambda r: {**r, "label": f"{r['code']} {r['name']}", "url": project_link(r["pk"])},
+    )
+
+
+COMPLAINT_RATE = SqlKpi(
+    "complaint_rate",
+    _("Complaints per 100 meetings"),
+    _projects,
+    "start",
+    _complaint_aggregates,
+    _per_meetings("n_complaints"),
+    breakdown=_complaint_breakdown,
+    drill_rows=_complaint_rows,
+    options={
+        "target_rule": "qlt.kpi.complaint_rate",
+        "order": 30,
+        "unit": "per_100",
+        "higher_is_better": False,
+        "req": "REQ-FBK-06",
+        "group": "feedback",
+    },
+)
+SERIOUS_COMPLAINT_RATE = SqlKpi(
+    "serious_complaint_rate",
+    _("Serious complaints per 100 meetings"),
+    _projects,
+    "start",
+    _complaint_aggregates,
+    _per_meetings("n_serious"),
+    drill_rows=_complaint_rows,
+    options={
+        "target_rule": "ccp09.serious_complaints",
+        "order": 31,
+        "unit": "per_100",
+        "higher_is_better": False,
+        "req": "REQ-FBK-06",
+        "group": "feedback",
+    },
+)
+
+
+# -- surveys ------------
+
+
+def _targeted_case():
+    from django.db.models import Case, When
+
+    return Case(
+        When(only_checked_in=True, then=F("_came")), default=F("_everyone"), output_field=IntegerField()
+    )
+
+
+def _collection_base(scope: Scope) -> QuerySet:
+    attendees = Attendee.objects.filter(project=OuterRef("project"), status=Attendee.Status.ACTIVE)
+    return (
+        Survey.objects.filter(_in_scope(scope), audience=Audience.ATTENDEES)
+        .annotate(
+            _everyone=count_of(attendees),
+            _came=count_of(attendees.filter(ticket__checkin__isnull=False)),
+            _responses=count_of(Response.objects.filter(survey=OuterRef("pk"))),
+        )
+        .annotate(_targeted=_targeted_case())
+        .annotate(_counted=Least(F("_responses"), F("_targeted")))
+    )
+
+
+def _collection_aggregates():
+    return {"responses": Sum("_counted"), "targeted": Sum("_targeted")}
+
+
+def _collection_rows(scope: Scope) -> DrillRows:
+    queryset = (
+        _collection_base(scope)
+        .filter(_targeted__gt=0)
+        .annotate(rate=fraction(F("_counted"), F("_targeted")))
+        .order_by("rate", "project__start")
+        .values(
+            "pk",
+            "project_id",
+            "project__code",
+            "project__name",
+            "project__start",
+            "_responses",
+            "_targeted",
+            "rate",
+        )
+    )
+    return DrillRows(
+        [
+            Column("responses", _("responses")),
+            Column("targeted", _("attendees targeted")),
+            Column("rate", _("collection rate"), "ratio"),
+        ],
+        queryset,
+        lambda r: {
+            "label": f"{r['project__code']} {r['project__name']}",
+            "url": reverse("surveys:results", args=[r["pk"]]),
+            "start": r["project__start"],
+            "responses": r["_responses"],
+            "targeted": r["_targeted"],
+            "rate": _dec(r["rate"]),
+        },
+    )
+
+
+COLLECTION_RATE = SqlKpi(
+    "collection_rate",
+    _("Survey collection rate"),
+    _collection_base,
+    "project__start",
+    _collection_aggregates,
+    _finish_ratio("responses", "targeted"),
+    drill_rows=_collection_rows,
+    options={"target_rule": "qlt.kpi.collection_rate", "order": 40, "req": "REQ-FBK-02", "group": "feedback"},
+)
+
+
+def _client_scores(scope: Scope) -> QuerySet:
+    return scope.projects()
+
+
+def _satisfaction_aggregates():
+    high = answer_scale_top()
+    answers = Response.objects.filter(
+        survey__project=OuterRef("pk"), survey__audience=Audience.CLIENT, score__isnull=False
+    )
+    revisits = Revisit.objects.filter(
+        project=OuterRef("pk"), outcome=Revisit.Outcome.DONE, score__isnull=False
+    )
+
+    def total(queryset, field, factor):
+        summed = queryset.order_by().annotate(_t=Func(F(field), function="SUM")).values("_t")
+        return Coalesce(Subquery(summed, output_field=FloatField()), Value(0.0)) * Value(float(factor))
+
+    return {
+        "points": Sum(total(answers, "score", HUNDRED / high) + total(revisits, "score", 1)),
+        "answers": Sum(count_of(answers) + count_of(revisits)),
+    }
+
+
+def _finish_mean(figures: dict) -> KpiValue:
+    answers = _int(figures.get("answers"))
+    if not answers:
+        return KpiValue(None, denominator=0)
+    points = Decimal(str(figures["points"]))
+    return KpiValue(
+        _dec(points / answers, RATE_PLACES), numerator=_dec(points, RATE_PLACES), denominator=answers
+    )
+
+
+AVERAGE_SATISFACTION = SqlKpi(
+    "average_satisfaction",
+    _("Average client satisfaction (out of 100)"),
+    _client_scores,
+    "start",
+    _satisfaction_aggregates,
+    _finish_mean,
+    drill_rows=_score_rows(
+        "s",
+        [
+            Column("satisfied", _("satisfied answers")),
+            Column("clients", _("client answers")),
+            Column("s", "S", "ratio"),
+        ],
+        project_s,
+    ),
+    options={
+        "target_rule": "ccp09.average_satisfaction",
+        "order": 41,
+        "unit": "score",
+        "req": "REQ-FBK-07",
+        "group": "feedback",
+    },
+)
+
+
+# -- improvement ------------
+
+
+def _actions(scope: Scope) -> QuerySet:
+    return ImprovementAction.objects.filter(_in_scope(scope))
+
+
+def _action_aggregates():
+    return {"done": Count("pk", filter=Q(status__in=ImprovementAction.DONE_STATUSES)), "all": Count("pk")}
+
+
+def _action_rows(scope: Scope) -> DrillRows:
+    actions = ImprovementAction.objects.filter(project=OuterRef("pk"))
+    queryset = (
+        scope.projects()
+        .annotate(
+            done=count_of(actions.filter(status__in=ImprovementAction.DONE_STATUSES)),
+            n_actions=count_of(actions),
+        )
+        .filter(n_actions__gt=0)
+        .order_by("start")
+        .values("pk", "code", "name", "start", "done", "n_actions")
+    )
+    return DrillRows(
+        [Column("done", _("done")), Column("n_actions", _("improvement actions"))],
+        queryset,
+        lambda r: {**r, "label": f"{r['code']} {r['name']}", "url": project_link(r["pk"])},
+    )
+
+
+IMPROVEMENT_COMPLETION = SqlKpi(
+    "improvement_completion",
+    _("Improvement actions completed"),
+    _actions,
+    "project__start",
+    _action_aggregates,
+    _finish_ratio("done", "all"),
+    drill_rows=_action_rows,
+    options={
+        "target_rule": "qlt.kpi.improvement_completion",
+        "order": 50,
+        "req": "REQ-FBK-04",
+        "group": "feedback",
+    },
+)
+
+
+# -- on-time rate ------------
+
+
+def _on_time_aggregates():
+    now = timezone.now()
+    tasks = Task.objects.filter(project=OuterRef("pk"), due__lte=now)
+    materials = MaterialItem.objects.filter(project=OuterRef("pk"), planned_delivery__lte=now)
+    return {
+        "tasks_on_time": Sum(count_of(tasks.filter(status=Task.Status.DONE, done_at__lte=F("due")))),
+        "tasks_due": Sum(count_of(tasks)),
+        "materials_on_time": Sum(count_of(materials.filter(delivered_at__lte=F("planned_delivery")))),
+        "materials_due": Sum(count_of(materials)),
+    }
+
+
+def _finish_on_time(figures: dict) -> KpiValue:
+    on_time = _int(figures.get("tasks_on_time")) + _int(figures.get("materials_on_time"))
+    due = _int(figures.get("tasks_due")) + _int(figures.get("materials_due"))
+    if not due:
+        return KpiValue(None, numerator=0, denominator=0)
+    breakdown = {}
+    for part in ("tasks", "materials"):
+        n, d = _int(figures.get(f"{part}_on_time")), _int(figures.get(f"{part}_due"))
+        if d:
+            breakdown[part] = {"value": str(_dec(Decimal(n) / d)), "numerator": n, "denominator": d}
+    return KpiValue(_dec(Decimal(on_time) / due), numerator=on_time, denominator=due, breakdown=breakdown)
+
+
+def _on_time_rows(scope: Scope) -> DrillRows:
+    now = timezone.now()
+    tasks = Task.objects.filter(project=OuterRef("pk"), due__lte=now)
+    materials = MaterialItem.objects.filter(project=OuterRef("pk"), planned_delivery__lte=now)
+    queryset = (
+        scope.projects()
+        .annotate(
+            tasks_on_time=count_of(tasks.filter(status=Task.Status.DONE, done_at__lte=F("due"))),
+            tasks_due=count_of(tasks),
+            materials_on_time=count_of(materials.filter(delivered_at__lte=F("planned_delivery"))),
+            materials_due=count_of(materials),
+        )
+        .filter(Q(tasks_due__gt=0) | Q(materials_due__gt=0))
+        .order_by("start")
+        .values(
+            "pk", "code", "name", "start", "tasks_on_time", "tasks_due", "materials_on_time", "materials_due"
+        )
+    )
+    return DrillRows(
+        [
+            Column("tasks_on_time", _("tasks on time")),
+            Column("tasks_due", _("tasks due")),
+            Column("materials_on_time", _("deliveries on time")),
+            Column("materials_due", _("deliveries due")),
+        ],
+        queryset,
+        lambda r: {**r, "label": f"{r['code']} {r['name']}", "url": project_link(r["pk"])},
+    )
+
+
+ON_TIME_RATE = SqlKpi(
+    "on_time_rate",
+    _("On-time rate (tasks and deliveries)"),
+    _projects,
+    "start",
+    _on_time_aggregates,
+    _finish_on_time,
+    drill_rows=_on_time_rows,
+    options={"target_rule": "qlt.kpi.on_time_rate", "order": 60, "req": "REQ-PRE-01", "group": "execution"},
+)
+
+
+# -- incidents ------------
+
+
+def _incidents(scope: Scope) -> QuerySet:
+    return Incident.objects.filter(_in_scope(scope), is_drill=False)
+
+
+def _incident_aggregates():
+    real = Incident.objects.filter(project=OuterRef("pk"), is_drill=False)
+    found = {"meetings": Count("pk"), "n_incidents": Sum(count_of(real))}
+    for level in Level:
+        found[f"level_{level.value}"] = Sum(count_of(real.filter(level=level.value)))
+    return found
+
+
+def _finish_incidents(figures: dict) -> KpiValue:
+    meetings = _int(figures.get("meetings"))
+    if not meetings:
+        return KpiValue(None)
+    total = _int(figures.get("n_incidents"))
+    breakdown = {level.value: _int(figures.get(f"level_{level.value}")) for level in Level}
+    return KpiValue(total, numerator=total, denominator=meetings, breakdown=breakdown)
+
+
+def _incident_rows(scope: Scope) -> DrillRows:
+    queryset = _incidents(scope).select_related("project").order_by("-reported_at")
+    return DrillRows(
+        [Column("level", _("level")), Column("type", _("type")), Column("reported_at", _("reported at"))],
+        queryset,
+        lambda i: {
+            "label": f"{i.project.code} · #{i.number}",
+            "url": reverse("incidents:detail", args=[i.pk]),
+            "start": i.project.start,
+            "level": i.get_level_display(),
+            "type": i.get_type_display(),
+            "reported_at": i.reported_at,
+        },
+    )
+
+
+INCIDENTS = SqlKpi(
+    "incidents",
+    _("Incidents (drills excluded)"),
+    _projects,
+    "start",
+    _incident_aggregates,
+    _finish_incidents,
+    drill_rows=_incident_rows,
+    options={
+        "order": 70,
+        "unit": "count",
+        "higher_is_better": False,
+        "req": "REQ-INC-01",
+        "group": "execution",
+    },
+)
+
+
+# -- nonconformances ------------
+
+
+def _nonconformances(scope: Scope) -> QuerySet:
+    return Nonconformance.objects.filter(_in_scope(scope))
+
+
+def _nc_aggregates():
+    mine = Nonconformance.objects.filter(project=OuterRef("pk"))
+    return {
+        "meetings": Count("pk"),
+        "opened": Sum(count_of(mine)),
+        "closed": Sum(count_of(mine.filter(status=Nonconformance.Status.CLOSED))),
+    }
+
+
+def _finish_nc(figures: dict) -> KpiValue:
+    if not _int(figures.get("meetings")):
+        return KpiValue(None)
+    opened, closed = _int(figures.get("opened")), _int(figures.get("closed"))
+    return KpiValue(
+        opened, numerator=closed, denominator=opened, breakdown={"opened": opened, "closed": closed}
+    )
+
+
+def _nc_rows(scope: Scope) -> DrillRows:
+    queryset = _nonconformances(scope).select_related("project").order_by("-opened_at")
+    return DrillRows(
+        [
+            Column("status", _("status")),
+            Column("opened_at", _("opened at")),
+            Column("closed_at", _("closed at")),
+        ],
+        queryset,
+        lambda n: {
+            "label": f"{n.code} · {n.project.code} {n.description_text}"[:120],
+            "url": reverse("quality:nonconformance", args=[n.pk]),
+            "start": n.project.start,
+            "status": n.get_status_display(),
+            "opened_at": n.opened_at,
+            "closed_at": n.closed_at,
+        },
+    )
+
+
+NONCONFORMANCES = SqlKpi(
+    "nonconformances",
+    _("Nonconformances opened (closed)"),
+    _projects,
+    "start",
+    _nc_aggregates,
+    _finish_nc,
+    drill_rows=_nc_rows,
+    options={
+        "order": 80,
+        "unit": "count",
+        "higher_is_better": False,
+        "req": "REQ-QLT-06",
+        "group": "quality",
+    },
+)
+
+
+BUILTIN = [
+    QUALITY_Q,
+    SATISFACTION_S,
+    ON_TIME_E,
+    STANDARD_P,
+    CCP_PASS_RATE,
+    COMPLAINT_RATE,
+    SERIOUS_COMPLAINT_RATE,
+    COLLECTION_RATE,
+    AVERAGE_SATISFACTION,
+    IMPROVEMENT_COMPLETION,
+    ON_TIME_RATE,
+    INCIDENTS,
+    NONCONFORMANCES,
+]
+
+
+def register_builtin() -> None:
+    for kpi in BUILTIN:
+        register(kpi.as_kpi())
