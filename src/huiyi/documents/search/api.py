@@ -20,7 +20,7 @@ from huiyi.documents.models import Confidentiality, Document
 from . import queries
 
 
-class SearchParams(serializers.Serializer):
+class DocumentSearchParams(serializers.Serializer):
     q = serializers.CharField(max_length=queries.MAX_QUERY_LENGTH, trim_whitespace=True)
     project = serializers.IntegerField(required=False, min_value=1)
     type = serializers.CharField(required=False, max_length=60)
@@ -39,7 +39,7 @@ class SearchParams(serializers.Serializer):
         return super().to_internal_value(values)
 
 
-class SearchResultSerializer(serializers.ModelSerializer):
+class DocumentSearchResultSerializer(serializers.ModelSerializer):
     project_code = serializers.SerializerMethodField()
     version = serializers.SerializerMethodField()
     filed_at = serializers.SerializerMethodField()
@@ -87,11 +87,11 @@ class SearchResultSerializer(serializers.ModelSerializer):
 class DocumentSearchView(generics.ListAPIView):
     """Full-text search of the documents one may read: titles and file text, Chinese and English."""
 
-    serializer_class = SearchResultSerializer
+    serializer_class = DocumentSearchResultSerializer
 
     def _params(self):
         if not hasattr(self, "_validated"):
-            params = SearchParams(data=self.request.query_params)
+            params = DocumentSearchParams(data=self.request.query_params)
             params.is_valid(raise_exception=True)
             self._validated = params.validated_data
         return self._validated
@@ -122,7 +122,12 @@ class DocumentSearchView(generics.ListAPIView):
     @extend_schema(
         operation_id="documents_search",
         parameters=[
-            OpenApiParameter("q", str, required=True, description="words to find (at most 200 characters)"),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": queries.MAX_QUERY_LENGTH},
+                required=True,
+                description="words to find",
+            ),
             OpenApiParameter("project", int, description="only this project's documents"),
             OpenApiParameter("type", str, description="document type key"),
             OpenApiParameter("class", str, enum=Confidentiality.values, description="confidentiality class"),
