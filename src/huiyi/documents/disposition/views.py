@@ -88,7 +88,14 @@ def queue(request, pk: int | None = None):
         for d in page.object_list
     ]
     pending = queries.requests(request.user, status=DispositionRequest.Status.PENDING, project=project)
-    to_approve = [r for r in pending[:50] if services.is_approver(request.user, r.document)]
+    leads: dict = {}  # approvers depend on the project only: asked once per project on the page
+    to_approve = []
+    for row in pending[:50]:
+        key = row.document.project_id
+        if key not in leads:
+            leads[key] = services.is_approver(request.user, row.document)
+        if leads[key]:
+            to_approve.append(row)
     return render(
         request,
         "disposition/queue.html",
