@@ -79,6 +79,7 @@ def _completed_audit(projects, people) -> None:
             services.assess_item(item, result=AuditItem.Result.CONFORMITY, evidence="抽查记录齐全。", by=lead)
     services.complete_audit(
         audit,
-        summary="本次审核发现一般不合格项 1 项(资料归档超期)、观察项 1 项,其余条款符合。不合格项已立项整改,待验证后关闭审核。",
+        summary="本次审核发现一般不合格项 1 项(资料归档超期)、观察项 1 项,其余条款符合。"
+        "不合格项已立项整改,待验证后关闭审核。",
         by=lead,
     )

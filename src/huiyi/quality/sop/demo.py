@@ -48,7 +48,8 @@ def build(projects, people: dict) -> None:
     )
     services.add_version(
         archive,
-        text="1. 会议结束后由现场执行人员收集纪要、签到表和影像资料。\n2. 按“会议名称-日期-类型”命名。\n3. 在规定工作日内归档。",
+        text="1. 会议结束后由现场执行人员收集纪要、签到表和影像资料。\n"
+        "2. 按“会议名称-日期-类型”命名。\n3. 在规定工作日内归档。",
         change_note="首次发布。",
         effective_from=today - timedelta(days=200),
         approved_by=approver,
