@@ -148,9 +148,10 @@ def test_backup_without_destinations_warns_they_share_one_disk(media, monkeypatc
     assert "All 3 copies verified" in out
 
 
-def test_backup_s3_destination_is_refused_clearly(media, monkeypatch):
-    monkeypatch.setenv("HUIYI_BACKUP_DESTINATIONS", "s3://bucket/huiyi,/tmp/a,/tmp/b")
-    with pytest.raises(CommandError, match="S3 URLs are not yet supported"):
+def test_backup_unsupported_destination_is_refused_clearly(media, monkeypatch):
+    """REQ-DOC-07: folders and s3:// buckets only (see test_backup_s3.py); anything else is refused."""
+    monkeypatch.setenv("HUIYI_BACKUP_DESTINATIONS", "ftp://host/huiyi,/tmp/a,/tmp/b")
+    with pytest.raises(CommandError, match="only absolute folders and s3://"):
         run("create")
 
 

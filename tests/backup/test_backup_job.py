@@ -8,13 +8,17 @@ from huiyi.documents.backup import crypto, tasks
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_backup_job_failure_notifies_superusers_and_quality_officers(media, monkeypatch, make_user, org):
+def test_backup_job_failure_notifies_superusers_and_quality_officers(
+    media, monkeypatch, make_user, org, tmp_path
+):
     boss = make_user(username="boss", is_superuser=True)
     officer = make_user("quality_officer", org["company"], username="officer")
     planner = make_user("planner", org["company"], username="planner")
-    monkeypatch.setenv("HUIYI_BACKUP_DESTINATIONS", "s3://bucket/a,s3://bucket/b,s3://bucket/c")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the backup folders should be")
+    monkeypatch.setenv("HUIYI_BACKUP_DESTINATIONS", ",".join(str(blocker / n) for n in "abc"))
     ok, reason = tasks.run_backup()
-    assert not ok and "S3" in reason
+    assert not ok and "No destination can be written" in reason
     notified = set(Notification.objects.filter(kind="backup").values_list("recipient__username", flat=True))
     assert notified == {boss.username, officer.username}
     assert planner.username not in notified

@@ -15,7 +15,11 @@ HUIYI = [sys.executable, "-m", "huiyi.cli"]
 
 
 def huiyi(data_dir: Path, *args, destinations: str, check=True):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUIYI_", "DATABASE_URL", "PYTEST"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith("HUIYI_BACKUP_S3_") or not k.startswith(("HUIYI_", "DATABASE_URL", "PYTEST"))
+    }
     env.update(
         HUIYI_DATA_DIR=str(data_dir),
         DATABASE_URL=f"sqlite:///{data_dir / 'huiyi.sqlite3'}",

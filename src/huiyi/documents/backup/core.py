@@ -22,6 +22,8 @@ from django.core.files.storage import default_storage
 from django.db import connection, connections
 
 from . import crypto
+from . import destinations as places
+from .destinations import BackupError, setting
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -36,16 +38,6 @@ SHARED_DISK_WARNING = (
 )
 
 
-class BackupError(Exception):
-    """A backup cannot be made, read or restored; the message says why."""
-
-
-@dataclass
-class Destination:
-    location: str
-    path: Path
-
-
 @dataclass
 class CopyReport:
     destination: str
@@ -57,49 +49,39 @@ class CopyReport:
 @dataclass
 class CreateResult:
     name: str
-    paths: list[Path]
+    copies: list[str]  # where each complete copy was written (a path or an s3:// URL)
     manifest: dict
     warnings: list[str] = field(default_factory=list)
+    failed: list[CopyReport] = field(default_factory=list)  # destinations that got no copy, and why
+    size: int = 0  # bytes of one archive
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
 
 
 # --- configuration -----------------------------------------------------------------------------------
 
 
-def _setting(name: str, default: str = "") -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
-    if isinstance(value, list | tuple):
-        value = ",".join(str(item) for item in value)
-    return str(value or "")
+_setting = setting
 
 
 def backup_key() -> str:
     return _setting("HUIYI_BACKUP_KEY").strip()
 
 
-def destinations(raw: str | None = None) -> tuple[list[Destination], list[str]]:
-    """The three (or more) destinations and any warnings about them."""
+def destinations(raw: str | None = None) -> tuple[list, list[str]]:
+    """The three (or more) destinations (folders and s3:// buckets) and any warnings about them."""
     raw = _setting("HUIYI_BACKUP_DESTINATIONS") if raw is None else raw
     items = [item.strip() for item in raw.split(",") if item.strip()]
     warnings = []
     if not items:
         root = Path(settings.DATA_DIR) / "backups"
         warnings.append(SHARED_DISK_WARNING.format(root=root))
-        return [Destination(str(root / str(n)), root / str(n)) for n in (1, 2, 3)], warnings
-    result = []
-    for item in items:
-        if "://" in item:
-            raise BackupError(
-                f"Destination {item!r}: only local folders are supported for now (mount the bucket or "
-                "share as a folder); S3 URLs are not yet supported."
-            )
-        path = Path(item).expanduser()
-        if not path.is_absolute():
-            raise BackupError(f"Destination {item!r} must be an absolute folder path.")
-        result.append(Destination(item, path))
-    if len({str(d.path.resolve()) for d in result}) != len(result):
-        raise BackupError("HUIYI_BACKUP_DESTINATIONS names the same folder more than once.")
+        return [places.FolderDestination(str(root / str(n)), root / str(n)) for n in (1, 2, 3)], warnings
+    result = [places.parse(item) for item in items]
+    if len({d.identity for d in result}) != len(result):
+        raise BackupError("HUIYI_BACKUP_DESTINATIONS names the same folder or bucket prefix more than once.")
     if len(result) < 3:
         warnings.append(f"Only {len(result)} destination(s) configured: the standard asks for three copies.")
     return result, warnings
@@ -129,12 +111,7 @@ def _sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_fsync_dir = places._fsync_dir
 
 
 class _HashingReader:
@@ -152,20 +129,39 @@ class _HashingReader:
         return data
 
 
-class _Tee:
-    """Writes every byte to several sinks (the temporary files of every destination)."""
+class _Copies:
+    """Writes every byte to the writer of every destination; one that fails is dropped and reported, the
+    others carry on (a bucket that is down must not cost the two folder copies). None left: the run fails."""
 
-    def __init__(self, sinks):
-        self.sinks = sinks
+    def __init__(self):
+        self.live: list[tuple] = []  # (destination, writer)
+        self.failed: list[CopyReport] = []
+
+    def fail(self, dest, writer, error: Exception) -> None:
+        if writer is not None:
+            writer.abort()
+        self.live = [(d, w) for d, w in self.live if d is not dest]
+        reason = str(error) if isinstance(error, BackupError) else f"{error.__class__.__name__}: {error}"
+        self.failed.append(CopyReport(dest.location, False, reason))
 
     def write(self, data):
-        for sink in self.sinks:
-            sink.write(data)
+        for dest, writer in list(self.live):
+            try:
+                writer.write(data)
+            except Exception as error:  # any failure of one sink is that destination's, reported
+                self.fail(dest, writer, error)
+        if not self.live:
+            raise BackupError(
+                "Every destination failed: " + "; ".join(f"{r.destination}: {r.reason}" for r in self.failed)
+            )
         return len(data)
 
     def flush(self):
-        for sink in self.sinks:
-            sink.flush()
+        pass
+
+    def abort_all(self):
+        for _dest, writer in self.live:
+            writer.abort()
 
 
 @contextlib.contextmanager
@@ -310,10 +306,10 @@ def live_row_counts() -> dict[str, int]:
 # --- create -----------------------------------------------------------------------------------------
 
 
-def _new_name(now: datetime, dests: list[Destination]) -> str:
+def _new_name(now: datetime, dests: list) -> str:
     base = f"huiyi-backup-{now:%Y%m%dT%H%M%SZ}"
     name, n = base, 1
-    while any(list(d.path.glob(name + ".tar*")) for d in dests):
+    while any(d.has_name(name) for d in dests):
         n += 1
         name = f"{base}-{n}"
     return name
@@ -390,74 +386,106 @@ def create_backup(
     if key:
         crypto.fernet(key)  # a bad key fails before any work
     with _lock():
+        copies = _Copies()
+        ready = []
         for dest in dests:
-            dest.path.mkdir(parents=True, exist_ok=True)
-            for stale in dest.path.glob(".huiyi-backup-*.partial"):
-                stale.unlink(missing_ok=True)  # left by a crash: never complete, never listed
+            try:
+                dest.prepare()
+                ready.append(dest)
+            except Exception as error:  # unreachable bucket, unwritable folder: reported, not counted
+                copies.fail(dest, None, error)
+        if not ready:
+            raise BackupError(
+                "No destination can be written: "
+                + "; ".join(f"{r.destination}: {r.reason}" for r in copies.failed)
+            )
         now = datetime.now(UTC).replace(microsecond=0)
-        name = _new_name(now, dests)
+        name = _new_name(now, ready)
         filename = name + (".tar.enc" if key else ".tar")
-        temps = [dest.path / f".{filename}.partial" for dest in dests]
         with tempfile.TemporaryDirectory(prefix="huiyi-backup-", dir=settings.DATA_DIR) as work:
             dump = Path(work) / "database.dump"
             counts = snapshot_database(dump)
-            handles = []
+            for dest in ready:
+                try:
+                    copies.live.append((dest, dest.open_writer(filename)))
+                except Exception as error:
+                    copies.fail(dest, None, error)
             try:
-                for temp in temps:
-                    handles.append(open(temp, "xb"))  # noqa: SIM115 - closed below or on failure
-                manifest = _write_archive(_Tee(handles), dump, counts, name, now, key, fail_after=_fail_after)
-                for handle in handles:
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                    handle.close()
-                finals = []
-                for dest, temp in zip(dests, temps, strict=True):
-                    final = dest.path / filename
-                    os.replace(temp, final)
-                    _fsync_dir(dest.path)
-                    finals.append(final)
+                if not copies.live:
+                    copies.write(b"")  # raises: every destination failed
+                counter = _Counter(copies)
+                manifest = _write_archive(counter, dump, counts, name, now, key, fail_after=_fail_after)
             except BaseException:
-                for handle in handles:
-                    handle.close()
-                for temp in temps:
-                    temp.unlink(missing_ok=True)
+                copies.abort_all()
                 raise
-    return CreateResult(name=name, paths=finals, manifest=manifest, warnings=warnings)
+            finals = []
+            for dest, writer in list(copies.live):
+                try:
+                    finals.append(writer.commit())
+                except Exception as error:
+                    copies.fail(dest, writer, error)
+    if not finals:
+        raise BackupError(
+            "No copy was completed: " + "; ".join(f"{r.destination}: {r.reason}" for r in copies.failed)
+        )
+    return CreateResult(
+        name=name,
+        copies=finals,
+        manifest=manifest,
+        warnings=warnings,
+        failed=copies.failed,
+        size=counter.size,
+    )
+
+
+class _Counter:
+    """Counts the bytes of the archive on their way to the copies."""
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.size = 0
+
+    def write(self, data):
+        self.sink.write(data)
+        self.size += len(data)
+        return len(data)
+
+    def flush(self):
+        pass
 
 
 # --- read back: verify, list, restore ---------------------------------------------------------------
 
 
-def _archive_path(dest: Destination, name: str) -> Path | None:
-    for suffix in (".tar", ".tar.enc"):
-        path = dest.path / (name + suffix)
-        if path.is_file():
-            return path
-    return None
+def list_backups(destinations_raw: str | None = None, errors: list | None = None) -> list[dict]:
+    """Every backup name seen in any destination, newest first, with where its copies are.
 
-
-def list_backups(destinations_raw: str | None = None) -> list[dict]:
-    """Every backup name seen in any destination, newest first, with where its copies are."""
+    A destination that cannot be listed counts as holding nothing; `errors` (if given) receives
+    (index, location, reason) for it."""
     dests, _warnings = destinations(destinations_raw)
     found: dict[str, dict] = {}
     for index, dest in enumerate(dests):
-        if not dest.path.is_dir():
+        try:
+            held = dest.archives()
+        except BackupError as error:
+            if errors is not None:
+                errors.append((index, dest.location, str(error)))
             continue
-        for path in dest.path.iterdir():
-            stem = path.name.removesuffix(".enc").removesuffix(".tar")
-            if not NAME_RE.match(stem) or path.name.startswith(".") or not path.is_file():
+        for filename, size in held.items():
+            stem = filename.removesuffix(".enc").removesuffix(".tar")
+            if not NAME_RE.match(stem):
                 continue
             entry = found.setdefault(
-                stem, {"name": stem, "copies": [None] * len(dests), "encrypted": path.name.endswith(".enc")}
+                stem, {"name": stem, "copies": [None] * len(dests), "encrypted": filename.endswith(".enc")}
             )
-            entry["copies"][index] = path.stat().st_size
+            entry["copies"][index] = size
     return sorted(found.values(), key=lambda e: e["name"], reverse=True)
 
 
 @contextlib.contextmanager
-def _open_plain(path: Path, key: str):
-    with open(path, "rb") as raw:
-        if path.name.endswith(".enc"):
+def _open_plain(dest, filename: str, key: str):
+    with dest.open_reader(filename) as raw:
+        if filename.endswith(".enc"):
             if not key:
                 raise BackupError("the copy is encrypted and HUIYI_BACKUP_KEY is not set")
             try:
@@ -468,7 +496,7 @@ def _open_plain(path: Path, key: str):
             yield raw
 
 
-def _read_members(path: Path, key: str, on_member=None) -> tuple[dict, dict]:
+def _read_members(dest, filename: str, key: str, on_member=None) -> tuple[dict, dict]:
     """Stream the archive; return ({member: (sha256, size)}, manifest).
 
     `on_member(info)` may return a sink (write/close) that receives the member's bytes."""
@@ -476,7 +504,7 @@ def _read_members(path: Path, key: str, on_member=None) -> tuple[dict, dict]:
     manifest = None
     try:
         with (
-            _open_plain(path, key) as plain,
+            _open_plain(dest, filename, key) as plain,
             tarfile.open(fileobj=plain, mode="r|", bufsize=READ_SIZE) as tar,
         ):
             for info in tar:
@@ -523,12 +551,13 @@ def _check(seen: dict, manifest: dict) -> str:
     return ""
 
 
-def verify_copy(dest: Destination, name: str, key: str) -> CopyReport:
-    path = _archive_path(dest, name)
-    if path is None:
-        return CopyReport(dest.location, False, "missing")
+def verify_copy(dest, name: str, key: str) -> CopyReport:
+    """Read the whole copy back (downloading it from a bucket) and check every checksum of its manifest."""
     try:
-        seen, manifest = _read_members(path, key)
+        filename = dest.find(name)
+        if filename is None:
+            return CopyReport(dest.location, False, "missing")
+        seen, manifest = _read_members(dest, filename, key)
     except BackupError as error:
         return CopyReport(dest.location, False, str(error))
     if manifest.get("name") != name:
@@ -636,8 +665,12 @@ def restore_backup(name: str, *, force: bool = False, destinations_raw=None, key
             "This installation is not empty (the database has users or the media folder has files); "
             "restore into an empty installation, or pass --force to overwrite it."
         )
-    reports = [verify_copy(dest, name, key) for dest in dests]
-    good = next((r for r in reports if r.ok), None)
+    reports, good = [], None
+    for candidate in dests:  # the first intact copy in the configured order (a bucket read only if needed)
+        reports.append(verify_copy(candidate, name, key))
+        if reports[-1].ok:
+            good = reports[-1]
+            break
     if good is None:
         reasons = "; ".join(f"{r.destination}: {r.reason}" for r in reports)
         raise BackupError(f"No intact copy of {name}: {reasons}")
@@ -661,7 +694,7 @@ def restore_backup(name: str, *, force: bool = False, destinations_raw=None, key
                 return _AtomicFile(root / _safe_relative(info.name[len(FILES_PREFIX) :]))
             raise BackupError(f"unexpected member {info.name!r}")
 
-        seen, _manifest = _read_members(_archive_path(dest, name), key, on_member)
+        seen, _manifest = _read_members(dest, dest.find(name), key, on_member)
         problem = _check(seen, manifest)
         if problem:
             raise BackupError(f"The copy changed while restoring: {problem}")

@@ -44,7 +44,13 @@ def run_backup() -> tuple[bool, str]:
     try:
         result = core.create_backup()
         name, reports = core.verify_backup(result.name)
-        failed = [r for r in reports if not r.ok]
+        # A destination that got no copy shows in verify as missing; say why it failed at write time.
+        written_failures = {r.destination: r.reason for r in result.failed}
+        failed = [
+            core.CopyReport(r.destination, False, written_failures.get(r.destination, r.reason))
+            for r in reports
+            if not r.ok
+        ]
         if not failed:
             log.info("backup %s created and verified in %d copies", name, len(reports))
             return True, name

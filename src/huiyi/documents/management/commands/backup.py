@@ -50,8 +50,16 @@ class Command(BaseCommand):
             f"{tables} tables), {len(manifest['files'])} files ({size} bytes)"
             f"{', encrypted' if manifest['encrypted'] else ''}."
         )
-        for path in result.paths:
-            self.stdout.write(f"  written: {path}")
+        for copy in result.copies:
+            self.stdout.write(f"  written: {copy}")
+        for report in result.failed:
+            self.stdout.write(self.style.ERROR(f"  FAILED  {report.destination}: {report.reason}"))
+        if result.failed:
+            total = len(result.copies) + len(result.failed)
+            raise CommandError(
+                f"Only {len(result.copies)} of {total} copies of {result.name} were written: "
+                f"{len(result.failed)} destination(s) failed."
+            )
 
     def do_verify(self, backup=None, **options):
         name, reports = core.verify_backup(backup)
@@ -70,7 +78,10 @@ class Command(BaseCommand):
         dests, warnings = core.destinations()
         for index, dest in enumerate(dests, 1):
             self.stdout.write(f"[{index}] {dest.location}")
-        backups = core.list_backups()
+        errors = []
+        backups = core.list_backups(errors=errors)
+        for index, _location, reason in errors:
+            self.stdout.write(self.style.ERROR(f"[{index + 1}] cannot be listed: {reason}"))
         if not backups:
             self.stdout.write("No backups.")
         for entry in backups:
