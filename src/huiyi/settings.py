@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
         "ReleaseChannelEnum": "huiyi.incidents.models.InformationRelease.Channel",
         "RiskTypeEnum": "huiyi.incidents.preparedness.models.Risk.Type",
         "LegalHoldActionEnum": "huiyi.documents.disposition.models.LegalHoldEvent.Action",
+        "AuditResultEnum": "huiyi.quality.audits.models.AuditItem.Result",
+        "ViolationAppealOutcomeEnum": "huiyi.quality.accountability.models.Violation.AppealOutcome",
     },
     # The schema's own warnings are checked by the test suite (tests/api), not by `check --deploy`.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from huiyi.accounts.models import OrgUnit, User
 from huiyi.projects.models import MeetingProject
 from huiyi.projects.queries import visible_projects
+from huiyi.quality.models import Severity
 
 from . import queries, services
 from .models import Audit, AuditItem
@@ -113,9 +114,7 @@ class AssessSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=AuditItem.Result.choices)
     evidence = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-    severity = serializers.ChoiceField(
-        choices=[("minor", "minor"), ("major", "major")], required=False, allow_blank=True
-    )
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True)
     project = serializers.PrimaryKeyRelatedField(queryset=MeetingProject.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from huiyi.core.models import AuthoredModel, TimeStampedModel
 from huiyi.core.translation import localize
+from huiyi.quality.models import Severity
 
 
 class Audit(AuthoredModel):
@@ -119,9 +120,7 @@ class AuditItem(TimeStampedModel):
     result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True, db_index=True)
     evidence = models.TextField(_("evidence seen"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    severity = models.CharField(
-        _("severity"), max_length=10, choices=[("minor", _("Minor")), ("major", _("Major"))], blank=True
-    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
     project = models.ForeignKey(
         "projects.MeetingProject",
         verbose_name=_("meeting project"),

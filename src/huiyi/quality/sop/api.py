@@ -17,7 +17,7 @@ from . import queries, services
 from .models import OptimisationMeeting, Procedure, ProcedureVersion
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class ProcedureVersionSerializer(serializers.ModelSerializer):
     has_file = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,7 +61,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
 
 
 class ProcedureDetailSerializer(ProcedureSerializer):
-    versions = VersionSerializer(many=True, read_only=True)
+    versions = ProcedureVersionSerializer(many=True, read_only=True)
 
     class Meta(ProcedureSerializer.Meta):
         fields = [*ProcedureSerializer.Meta.fields, "versions"]
@@ -84,7 +84,7 @@ class ProcedureCreateSerializer(serializers.Serializer):
     )
 
 
-class VersionCreateSerializer(serializers.Serializer):
+class ProcedureVersionCreateSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True)
     change_note = serializers.CharField()
     effective_from = serializers.DateField()
@@ -159,15 +159,15 @@ class ProcedureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             status=201,
         )
 
-    @extend_schema(request=VersionCreateSerializer, responses={201: VersionSerializer})
+    @extend_schema(request=ProcedureVersionCreateSerializer, responses={201: ProcedureVersionSerializer})
     @action(detail=True, methods=["post"])
     def versions(self, request, pk=None):
         _need(request, "sop.add_version")
         procedure = get_object_or_404(Procedure, pk=pk)
-        data = VersionCreateSerializer(data=request.data)
+        data = ProcedureVersionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.add_version(procedure, by=request.user, **data.validated_data)
-        return Response(VersionSerializer(version).data, status=201)
+        return Response(ProcedureVersionSerializer(version).data, status=201)
 
 
 class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
