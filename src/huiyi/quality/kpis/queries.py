@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from huiyi.accounts.models import OrgUnit
+from huiyi.accounts.models import OrgMembership, OrgUnit
 from huiyi.clients.models import Client
 from huiyi.projects.models import MeetingType
 from huiyi.projects.queries import visible_unit_ids
@@ -55,11 +55,18 @@ class Filters:
         return params
 
 
+def unit_ids_for(user) -> set[int]:
+    """Units a user may filter by: those whose projects they see and the units they belong to (a manager's
+    own unit — the figures stay limited to the projects they see)."""
+    own = OrgMembership.objects.filter(user=user).values_list("org_unit_id", flat=True)
+    return set(visible_unit_ids(user)) | set(own)
+
+
 def units_for(user):
-    """Units the user may filter by: every unit for a superuser, else the units (and sub-units) they see."""
+    """Units the user may filter by: every unit for a superuser, else :func:`unit_ids_for`."""
     if user is None or user.is_superuser:
         return OrgUnit.objects.order_by("path")
-    return OrgUnit.objects.filter(pk__in=visible_unit_ids(user)).order_by("path")
+    return OrgUnit.objects.filter(pk__in=unit_ids_for(user)).order_by("path")
 
 
 def _pk(value, field_name: str) -> int | None:
@@ -81,7 +88,7 @@ def parse_filters(params, user) -> Filters:
         unit = OrgUnit.objects.filter(pk=unit_id).first()
         if unit is None:
             raise FilterError("org_unit", _("There is no organisational unit %(id)s.") % {"id": unit_id})
-        if user is not None and not user.is_superuser and unit.pk not in visible_unit_ids(user):
+        if user is not None and not user.is_superuser and unit.pk not in unit_ids_for(user):
             raise UnitNotVisible(
                 _("You do not see the projects of %(unit)s: your roles cover other units.") % {"unit": unit}
             )
