@@ -1,0 +1,71 @@
+"""Issue 9 benchmark: the KPI dashboard (every registered KPI with its trend, one year, all units) and
+GET /api/v1/kpis/, on the database in DATABASE_URL.
+
+    .venv/bin/python bench/bench_kpis.py [--years 5] [--meetings 10000] [--light] [--rounds 10]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/huiyi_bench .venv/bin/python bench/bench_kpis.py
+
+History comes from ``huiyi.core.scale.generate`` (the same generator as ``huiyi demo --scale N``);
+``--light`` writes 20 attendees and 5 responses per meeting instead of 200 and 50 (the KPIs read the
+aggregates, not the attendee rows, so the timing barely changes and the set-up is much faster).
+Target (issue 9): under 300 ms for one year on PostgreSQL with 10,000 meetings over 5 years.
+"""
+
+import argparse
+import time
+
+from common import database_label, report, setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--meetings", type=int, default=10000)
+    parser.add_argument("--light", action="store_true")
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    setup_django()
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from huiyi.accounts.models import User
+    from huiyi.core import scale
+    from huiyi.quality.kpis import periods, queries
+
+    per_year = args.meetings // args.years
+    plan = scale.Plan.for_years(args.years, per_year)
+    if args.light:
+        plan = scale.Plan.for_years(
+            args.years, per_year, attendees=args.meetings * 20, responses=args.meetings * 5
+        )
+    started = time.perf_counter()
+    counts = scale.generate(plan, out=None)
+    generated = time.perf_counter() - started
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench-admin", "bench@example.com", "x"
+    )
+    year = periods.parse(str(timezone.localdate().year - 1))
+    scope = queries.scope_for(year, queries.Filters(), admin)
+    print(
+        f"# database: {database_label()}; {counts['projects']} meetings over {args.years} years, "
+        f"{counts.get('ccp_results', 0)} CCP results, {counts.get('responses', 0)} responses "
+        f"(generated in {generated:.1f} s); period {year.key}; {args.rounds} rounds each"
+    )
+    rounds = args.rounds
+    report("all KPIs, one year, all units, 5-year trends", lambda: queries.dashboard(scope, year), rounds)
+    report("all KPIs, one year, without trends", lambda: queries.dashboard(scope, year, trend=False), rounds)
+    month = periods.parse(f"{year.year}-06")
+    month_scope = queries.scope_for(month, queries.Filters(), admin)
+    report("all KPIs, one month (12-month trends)", lambda: queries.dashboard(month_scope, month), rounds)
+    client = Client()
+    client.force_login(admin)
+    report(
+        "GET /api/v1/kpis/?period=<year>",
+        lambda: client.get(f"/api/v1/kpis/?period={year.key}"),
+        args.rounds,
+    )
+    report("dashboard page /kpis/?period=<year>", lambda: client.get(f"/kpis/?period={year.key}"), rounds)
+
+
+if __name__ == "__main__":
+    main()
