@@ -33,7 +33,7 @@ class CertificationSerializer(serializers.ModelSerializer):
         return queries.certificate_state(cert, self.context["today"], self.context["lead_days"])
 
 
-class MembershipSerializer(serializers.Serializer):
+class StaffMembershipSerializer(serializers.Serializer):
     org_unit = serializers.IntegerField(source="org_unit_id")
     org_unit_code = serializers.CharField(source="org_unit.code")
     role = serializers.CharField(source="role.key")
@@ -41,7 +41,7 @@ class MembershipSerializer(serializers.Serializer):
 
 class StaffSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="__str__")
-    memberships = MembershipSerializer(many=True)
+    memberships = StaffMembershipSerializer(many=True)
     job_title = serializers.SerializerMethodField()
     employee_number = serializers.SerializerMethodField()
     mandarin_level = serializers.SerializerMethodField()
@@ -129,7 +129,7 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return context
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class TrainingAttendanceSerializer(serializers.ModelSerializer):
     passed = serializers.BooleanField(read_only=True, allow_null=True)
     score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
 
@@ -159,11 +159,11 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(AttendanceSerializer(many=True))
+    @extend_schema_field(TrainingAttendanceSerializer(many=True))
     def get_attendances(self, session):
         visible = self.context.get("visible")
         rows = [a for a in session.attendances.all() if visible is None or a.user_id in visible]
-        return AttendanceSerializer(rows, many=True).data
+        return TrainingAttendanceSerializer(rows, many=True).data
 
 
 class TrainingSessionCreateSerializer(serializers.Serializer):
@@ -176,7 +176,7 @@ class TrainingSessionCreateSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=services.TEXT_MAX)
 
 
-class AttendanceRowSerializer(serializers.Serializer):
+class TrainingAttendanceRowSerializer(serializers.Serializer):
     user = serializers.IntegerField()
     attended = serializers.BooleanField(default=True)
     score = serializers.DecimalField(
@@ -184,8 +184,8 @@ class AttendanceRowSerializer(serializers.Serializer):
     )
 
 
-class AttendanceWriteSerializer(serializers.Serializer):
-    rows = AttendanceRowSerializer(many=True, allow_empty=False)
+class TrainingAttendanceWriteSerializer(serializers.Serializer):
+    rows = TrainingAttendanceRowSerializer(many=True, allow_empty=False)
 
 
 @extend_schema(
@@ -244,12 +244,12 @@ class TrainingSessionViewSet(
         session = services.record_session(by=request.user, **data.validated_data)
         return Response(TrainingSessionSerializer(session).data, status=201)
 
-    @extend_schema(request=AttendanceWriteSerializer, responses=TrainingSessionSerializer)
+    @extend_schema(request=TrainingAttendanceWriteSerializer, responses=TrainingSessionSerializer)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         self._need("people.manage_training")
         session = self.get_object()
-        data = AttendanceWriteSerializer(data=request.data)
+        data = TrainingAttendanceWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.record_attendance(session, data.validated_data["rows"], by=request.user)
         session = ModuleSession.objects.prefetch_related("attendances").get(pk=session.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,6 +19,7 @@ DATE = {"type": "date"}
 
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
+        field.label = capfirst(field.label)
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
             continue
@@ -108,7 +110,7 @@ class ModulePlanForm(forms.Form):
 
 class SessionForm(forms.Form):
     module = forms.ChoiceField(label=_("module"))
-    title = forms.CharField(label=_("title"), required=False, max_length=200)
+    title = forms.CharField(label=pgettext_lazy("training", "title"), required=False, max_length=200)
     held_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs=DATE))
     trainer = forms.CharField(label=_("trainer"), max_length=100)
     place = forms.CharField(label=_("place"), required=False, max_length=200)
@@ -161,11 +163,16 @@ class AttendanceForm(forms.Form):
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(
-        label=_("period"),
+        label=pgettext_lazy("stats", "Period"),
         required=False,
-        choices=[("month", _("Month")), ("quarter", _("Quarter")), ("year", _("Year"))],
+        initial="quarter",
+        choices=[
+            ("month", pgettext_lazy("period", "Month")),
+            ("quarter", pgettext_lazy("period", "Quarter")),
+            ("year", pgettext_lazy("period", "Year")),
+        ],
     )
-    day = forms.DateField(label=_("containing"), required=False, widget=forms.DateInput(attrs=DATE))
+    day = forms.DateField(label=_("Containing"), required=False, widget=forms.DateInput(attrs=DATE))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,9 +186,9 @@ class PeriodForm(forms.Form):
 
 
 class SessionFilterForm(forms.Form):
-    module = forms.ChoiceField(label=_("module"), required=False)
-    start = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs=DATE))
-    end = forms.DateField(label=_("until (exclusive)"), required=False, widget=forms.DateInput(attrs=DATE))
+    module = forms.ChoiceField(label=_("Module"), required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs=DATE))
+    end = forms.DateField(label=_("Until (exclusive)"), required=False, widget=forms.DateInput(attrs=DATE))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,7 +198,11 @@ class SessionFilterForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     score = forms.TypedChoiceField(
-        label=_("teamwork score"), choices=RATING_CHOICES[1:], coerce=int, help_text=_("1 poor … 5 excellent")
+        label=_("teamwork score"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        help_text=_("1 poor … 5 excellent"),
     )
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -19,17 +19,16 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from .models import ModuleAttendance, PeerFeedback
 
 DIMENSIONS = (
-    ("skill", _("Professional skill")),
-    ("communication", _("Communication")),
-    ("time", _("Time management")),
-    ("teamwork", _("Teamwork")),
-    ("adaptability", _("Adaptability")),
+    ("skill", pgettext_lazy("capability", "Professional skill")),
+    ("communication", pgettext_lazy("capability", "Communication")),
+    ("time", pgettext_lazy("capability", "Time management")),
+    ("teamwork", pgettext_lazy("capability", "Teamwork")),
+    ("adaptability", pgettext_lazy("capability", "Adaptability")),
 )
 DIMENSION_LABELS = dict(DIMENSIONS)
 

@@ -123,7 +123,7 @@ class ModuleSession(AuthoredModel):
     """One session of a module of the plan: date, trainer, place, method and the pass mark in force."""
 
     module = models.SlugField(_("module"), max_length=40, db_index=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=200, blank=True)
     held_on = models.DateField(_("date"), db_index=True)
     trainer = models.CharField(_("trainer"), max_length=100)
     place = models.CharField(_("place"), max_length=200, blank=True)

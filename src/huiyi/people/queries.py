@@ -470,4 +470,3 @@ def peer_feedback(user: User, start: dt.date | None = None, end: dt.date | None 
     if end:
         rows = rows.filter(given_on__lt=end)
     return rows
-

@@ -105,8 +105,8 @@ def detail(request, pk: int):
         "certs": certs,
         "lead_days": lead,
         "modules": queries.person_modules(person, today),
-        "sessions": queries.person_sessions(person)[:50],
-        "meeting_trainings": queries.person_meeting_trainings(person)[:50],
+        "record": _training_record(person),
+        "tab": "me" if person.pk == request.user.pk else "staff",
         "period_form": period,
         "start": start,
         "last_day": end - dt.timedelta(days=1),
@@ -120,6 +120,24 @@ def detail(request, pk: int):
         "mandarin": dict(MandarinLevel.choices),
     }
     return render(request, "people/detail.html", context)
+
+
+def _training_record(person, limit: int = 60) -> list[dict]:
+    """Plan sessions and pre-meeting trainings (REQ-PRE-02) of one person, newest first."""
+    rows = [
+        {"day": a.session.held_on, "a": a, "session": a.session, "meeting": None}
+        for a in queries.person_sessions(person)[:limit]
+    ]
+    rows += [
+        {
+            "day": timezone.localtime(a.session.held_at).date(),
+            "a": a,
+            "session": a.session,
+            "meeting": a.session.project,
+        }
+        for a in queries.person_meeting_trainings(person)[:limit]
+    ]
+    return sorted(rows, key=lambda r: r["day"], reverse=True)[:limit]
 
 
 def _form_page(request, form, *, title: str, person=None, back: str = "", delete_url: str = ""):

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -68,6 +68,13 @@ def cert_state(state):
 
 
 @register.filter
+def listing(items) -> str:
+    """Items joined the way the active language lists them: 甲、乙、丙 / a, b, c."""
+    language = (get_language() or "zh-hans").lower()
+    return ("、" if language.startswith("zh") else ", ").join(str(i) for i in items)
+
+
+@register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
@@ -77,7 +84,7 @@ def evidence_items(data) -> list[tuple[str, object]]:
     """The counts a measure was computed from, with readable names."""
     evidence = data.get("evidence", {}) if isinstance(data, dict) else data.evidence
     names = {
-        "passed": _("passed"),
+        "passed": pgettext_lazy("assessment", "passed"),
         "taken": _("assessments taken"),
         "plan_passed": _("plan sessions passed"),
         "plan_taken": _("plan sessions assessed"),
@@ -93,7 +100,7 @@ def evidence_items(data) -> list[tuple[str, object]]:
         "feedback": _("feedback entries"),
         "colleagues": _("colleagues"),
         "incidents": _("incidents"),
-        "resolved": _("resolved"),
-        "unresolved": _("unresolved"),
+        "resolved": _("incidents resolved"),
+        "unresolved": _("incidents unresolved"),
     }
     return [(names.get(k, k), v) for k, v in evidence.items() if v is not None]
