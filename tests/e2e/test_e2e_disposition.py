@@ -5,13 +5,15 @@ the document page says when and by whom (screenshots in Chinese)."""
 import pytest
 from django.core.files.storage import default_storage
 from tests.conftest import TEST_PASSWORD
+from tests.disposition import conftest as disposition
 from tests.disposition.conftest import file_document
-from tests.disposition.conftest import old as _old  # noqa: F401  (pytest registers the fixture "old")
 from tests.e2e.conftest import screenshot
 
 from huiyi.documents.disposition.models import DestructionRecord
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+old = disposition.old  # the meeting that ended long ago, its lead and director (tests/disposition)
 
 
 def _login(page, username):
