@@ -451,26 +451,35 @@ def lift_hold(document: Document, *, by, reason: str, now=None) -> LegalHoldEven
 
 
 def notify_due(today: dt.date | None = None) -> int:
-    """Tell the approvers of every document whose retention ended (once per document and person)."""
+    """Tell the approvers of every document whose retention ended (once per document and person).
+
+    Approvers depend on the project only: asked once per project. Notices sent before are skipped without a
+    write (``notify``'s dedupe key would refuse them anyway), so the daily run stays cheap."""
+    from huiyi.core.models import Notification
+
     from . import queries
 
     today = today or timezone.localdate()
+    sent_before = set(
+        Notification.objects.filter(
+            kind="disposition", dedupe_key__startswith="disposition.due:"
+        ).values_list("recipient_id", "dedupe_key")
+    )
+    by_project: dict = {}
     sent = 0
     for document in queries.due(today=today).filter(legal_hold=False).select_related("project__org_unit"):
+        if document.project_id not in by_project:
+            by_project[document.project_id] = approvers(document)
+        key = f"disposition.due:{document.pk}"
         url = reverse("documents:detail", args=[document.pk])
-        for user in approvers(document):
+        for user in by_project[document.project_id]:
+            if (user.pk, key) in sent_before:
+                continue
             with translation.override(getattr(user, "language", None) or translation.get_language()):
                 title = _("Retention ended: %(title)s may be destroyed") % {"title": document.title}
                 body = _("Kept until %(day)s. Ask for its destruction, or place a legal hold.") % {
                     "day": document.retention_until.isoformat()
                 }
-            if notify(
-                user,
-                title,
-                body=body,
-                url=url,
-                kind="disposition",
-                dedupe_key=f"disposition.due:{document.pk}",
-            ):
+            if notify(user, title, body=body, url=url, kind="disposition", dedupe_key=key):
                 sent += 1
     return sent
