@@ -193,6 +193,10 @@ def _extend(people) -> None:
     from huiyi.closing import demo as closing_demo
     from huiyi.contracts import demo as contracts_demo
     from huiyi.documents import demo as documents_demo
+    from huiyi.documents import filing_demo
+    from huiyi.documents.borrowing import demo as borrowing_demo
+    from huiyi.documents.disposition import demo as disposition_demo
+    from huiyi.documents.search import demo as docsearch_demo
     from huiyi.feedback.complaints import demo as complaints_demo
     from huiyi.feedback.improvement import demo as improvement_demo
     from huiyi.feedback.surveys import demo as surveys_demo
@@ -202,10 +206,13 @@ def _extend(people) -> None:
     from huiyi.onsite.attendees import demo as attendees_demo
     from huiyi.onsite.checkin import demo as checkin_demo
     from huiyi.onsite.inspections import demo as inspections_demo
+    from huiyi.people import demo as people_demo
     from huiyi.projects.intake import demo as intake_demo
     from huiyi.projects.planning import demo as planning_demo
     from huiyi.projects.preparation import demo as preparation_demo
     from huiyi.quality import demo as quality_demo
+    from huiyi.quality.audits import demo as supervision_demo
+    from huiyi.quality.kpis import demo as kpis_demo
     from huiyi.resources import demo as resources_demo
 
     projects = list(MeetingProject.objects.order_by("code"))
@@ -221,13 +228,20 @@ def _extend(people) -> None:
     inspections_demo.build(projects, people)
     liveagenda_demo.build(projects, people)
     documents_demo.build(projects, people)  # files the meeting day's attendee list and agenda
+    borrowing_demo.build(projects, people)  # borrows HY-2026-105's attendee list
+    disposition_demo.build(projects, people)
     incidents_demo.build(projects, people)
+    people_demo.build(projects, people)  # reads tasks, surveys and incidents for the capability measures
     quality_demo.build(projects, people)
     complaints_demo.build(projects, people)
     improvement_demo.build(projects, people)
+    supervision_demo.build(projects, people)  # audit, violation and the SOP library
     closing_demo.build(projects, people)  # its summary report reads every other app's figures
+    filing_demo.build(projects, people)  # files the phase outputs, the summary report included
+    docsearch_demo.build(projects, people)  # indexes every document filed above
     # A year of the organisation's earlier meetings, so that the KPI dashboard has figures and trends.
     scale.generate(scale.Plan.demo(), out=None)
+    kpis_demo.build(projects, people)
 
 
 def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:
