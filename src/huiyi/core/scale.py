@@ -42,6 +42,7 @@ class Plan:
     checked_in_share: float = 0.85
     out_of_scope_share: float = 0.03
     incident_share: float = 0.25
+    training: bool = True  # the people app's training history (the demo has its own)
 
     @classmethod
     def for_years(cls, years: int, meetings_per_year: int = 2000, **overrides) -> Plan:
@@ -575,6 +576,8 @@ def _improvements(projects, base, rng: random.Random) -> int:
 
 
 def _training(plan: Plan, base, rng: random.Random, today: datetime.date) -> dict[str, int]:
+    if not plan.training:
+        return {}
     try:
         from huiyi.people import scale as people_scale
     except ImportError:
