@@ -188,6 +188,9 @@ def extract(data: bytes, extension: str, limits: Limits | None = None) -> str:
 
 
 def _child(connection, data: bytes, extension: str, limits: Limits) -> None:
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file is reported once, by the parent
     try:
         import resource
 
