@@ -191,7 +191,7 @@ def test_req_doc_01_search_page_zh_and_en(client, team, library):
     url = reverse("docsearch:search")
     page = client.get(url, {"q": "茶歇"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<mark>茶歇</mark>" in page and "&lt;script&gt;" in page and "<script>alert" not in page
-    assert "检索文件" in page
+    assert "搜索文件" in page and "会议" in page
     page = client.get(url, {"q": "keynote"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1 document matches" in page and "Search documents" in page
     assert client.get(url).status_code == 200

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huiyi.documents import catalogue
 from huiyi.documents.forms import StyledForm
@@ -11,7 +12,9 @@ from .queries import MAX_QUERY_LENGTH, Filters
 
 class SearchForm(StyledForm):
     q = forms.CharField(label=_("Words"), max_length=MAX_QUERY_LENGTH, required=False)
-    project = forms.TypedChoiceField(label=_("Meeting"), required=False, coerce=int, empty_value=None)
+    project = forms.TypedChoiceField(
+        label=pgettext_lazy("search filter", "Meeting"), required=False, coerce=int, empty_value=None
+    )
     type = forms.ChoiceField(label=_("Type"), required=False)
     cls = forms.ChoiceField(label=_("Confidentiality"), required=False)
     date_from = forms.DateField(
