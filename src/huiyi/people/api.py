@@ -140,8 +140,10 @@ class TrainingAttendanceSerializer(serializers.ModelSerializer):
 
 
 class TrainingSessionSerializer(serializers.ModelSerializer):
-    attendances = serializers.SerializerMethodField()
     pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    attendees = serializers.SerializerMethodField()
+    scored = serializers.SerializerMethodField()
+    passed = serializers.SerializerMethodField()
 
     class Meta:
         model = ModuleSession
@@ -155,14 +157,49 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
             "method",
             "pass_mark",
             "notes",
-            "attendances",
+            "attendees",
+            "scored",
+            "passed",
         ]
+        read_only_fields = fields
+
+    def _counts(self, session) -> dict:
+        if hasattr(session, "attendees"):
+            return {"attendees": session.attendees, "scored": session.scored, "passed": session.passed}
+        rows = [a for a in session.attendances.all() if a.attended]
+        scored = [a for a in rows if a.score is not None]
+        return {
+            "attendees": len(rows),
+            "scored": len(scored),
+            "passed": sum(1 for a in scored if a.score >= session.pass_mark),
+        }
+
+    def get_attendees(self, session) -> int:
+        """People who attended."""
+        return self._counts(session)["attendees"]
+
+    def get_scored(self, session) -> int:
+        """Assessments scored."""
+        return self._counts(session)["scored"]
+
+    def get_passed(self, session) -> int:
+        """Assessments at or above the session's pass mark."""
+        return self._counts(session)["passed"]
+
+
+class TrainingSessionDetailSerializer(TrainingSessionSerializer):
+    attendances = serializers.SerializerMethodField()
+
+    class Meta(TrainingSessionSerializer.Meta):
+        fields = [*TrainingSessionSerializer.Meta.fields, "attendances"]
         read_only_fields = fields
 
     @extend_schema_field(TrainingAttendanceSerializer(many=True))
     def get_attendances(self, session):
         visible = self.context.get("visible")
         rows = [a for a in session.attendances.all() if visible is None or a.user_id in visible]
+        for row in rows:
+            row.session = session  # the pass mark, without a query per row
         return TrainingAttendanceSerializer(rows, many=True).data
 
 
@@ -221,11 +258,7 @@ class TrainingSessionViewSet(
                     dates[name] = timezone.datetime.fromisoformat(params[name]).date()
                 except ValueError:
                     raise serializers.ValidationError({name: [_("Give a date as YYYY-MM-DD.")]}) from None
-        return (
-            queries.session_list(module=params.get("module", ""), **dates)
-            .prefetch_related("attendances")
-            .order_by("-held_on", "-pk")
-        )
+        return queries.session_list(module=params.get("module", ""), **dates)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -233,18 +266,23 @@ class TrainingSessionViewSet(
             context["visible"] = set(queries.visible_staff(self.request.user).values_list("pk", flat=True))
         return context
 
-    def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+    def get_serializer_class(self):
+        return TrainingSessionSerializer if self.action == "list" else TrainingSessionDetailSerializer
 
-    @extend_schema(request=TrainingSessionCreateSerializer, responses={201: TrainingSessionSerializer})
+    def get_object(self):
+        session = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, session)
+        return session
+
+    @extend_schema(request=TrainingSessionCreateSerializer, responses={201: TrainingSessionDetailSerializer})
     def create(self, request, *args, **kwargs):
         self._need("people.manage_training")
         data = TrainingSessionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.record_session(by=request.user, **data.validated_data)
-        return Response(TrainingSessionSerializer(session).data, status=201)
+        return Response(TrainingSessionDetailSerializer(session).data, status=201)
 
-    @extend_schema(request=TrainingAttendanceWriteSerializer, responses=TrainingSessionSerializer)
+    @extend_schema(request=TrainingAttendanceWriteSerializer, responses=TrainingSessionDetailSerializer)
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         self._need("people.manage_training")
@@ -253,4 +291,4 @@ class TrainingSessionViewSet(
         data.is_valid(raise_exception=True)
         services.record_attendance(session, data.validated_data["rows"], by=request.user)
         session = ModuleSession.objects.prefetch_related("attendances").get(pk=session.pk)
-        return Response(TrainingSessionSerializer(session).data)
+        return Response(TrainingSessionDetailSerializer(session, context=self.get_serializer_context()).data)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from huiyi.accounts.models import OrgMembership, OrgUnit, User
@@ -387,22 +387,23 @@ def overdue(
     rows: list[OverdueRow] = []
     for module in modules(rulebook):
         cutoff = add_months(today, -module.cycle_months)
-        last = Subquery(
-            _attended(module.key)
-            .order_by()
-            .values("user")
-            .annotate(last=Max("session__held_on"))
-            .values("last")
-        )
-        late = (
+        late = list(
             target_staff(module, people)
-            .annotate(last_training=last)
-            .filter(Q(last_training__isnull=True) | Q(last_training__lt=cutoff))
+            .exclude(Exists(_attended(module.key, start=cutoff)))
             .order_by("username")
         )
+        lasts = dict(
+            ModuleAttendance.objects.filter(
+                user__in=[u.pk for u in late], attended=True, session__module=module.key
+            )
+            .values_list("user")
+            .annotate(last=Max("session__held_on"))
+            .order_by()
+        )
         for user in late:
-            due = add_months(user.last_training, module.cycle_months) if user.last_training else None
-            rows.append(OverdueRow(user, module, user.last_training, due))
+            last = lasts.get(user.pk)
+            due = add_months(last, module.cycle_months) if last else None
+            rows.append(OverdueRow(user, module, last, due))
     return rows
 
 

@@ -20,7 +20,8 @@ from huiyi.core.forms import apply_service_errors
 from . import forms, measures, queries, services
 from .models import Certification, MandarinLevel, ModuleSession, PerformanceReview
 
-LIST_PAGE = 200
+LIST_PAGE = 100
+OVERDUE_SHOWN = 200
 
 
 def _person(request, pk: int, permission: str = "people.view") -> User:
@@ -248,12 +249,14 @@ def training(request):
     period = forms.PeriodForm(request.GET or None)
     kind, (start, end) = period.bounds()
     people = queries.visible_staff(request.user)
+    overdue = queries.overdue(people=people)
     context = {
         "period_form": period,
         "kind": kind,
         "figures": queries.plan_figures(start, end, people=people),
         "last_day": end - dt.timedelta(days=1),
-        "overdue": queries.overdue(people=people),
+        "overdue": overdue[:OVERDUE_SHOWN],
+        "overdue_total": len(overdue),
         "can_manage": request.user.has_perm("people.manage_training"),
     }
     from huiyi.rulebook.services import active_rulebook
