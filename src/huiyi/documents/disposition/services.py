@@ -165,7 +165,9 @@ def blockers(document: Document, *, today: dt.date | None = None) -> list[tuple[
 def _refuse_blocked(document: Document, today=None) -> None:
     problems = blockers(document, today=today)
     if problems:
-        raise ValidationError({"document": [message for _code, message in problems]}, code="blocked")
+        raise ValidationError(
+            {"document": [ValidationError(message, code=code) for code, message in problems]}
+        )
 
 
 def _lock_request(request: DispositionRequest) -> DispositionRequest:
