@@ -231,3 +231,16 @@ def test_req_doc_01_api_bad_query_house_error_shape(client, team, params):
 def test_req_doc_04_api_needs_the_view_permission(client, make_user, org):
     client.force_login(make_user(None, org["north"], username="nobody"))
     assert client.get("/api/v1/documents/search/", {"q": "会议"}).status_code == 403
+
+
+def test_req_doc_01_count_is_capped_and_then_newest_first(team, library, monkeypatch, client):
+    """Many matches: the count stops at the cap (no seconds spent counting 90,000 rows), newest first."""
+    monkeypatch.setattr(queries, "MAX_COUNTED", 2)
+    paginator = queries.CappedPaginator(team["pm"], "会", None, 20)
+    assert paginator.capped and paginator.count == 2
+    titles = [d.title for d in paginator.get_page(1).object_list]
+    assert titles == ["参会人员名单", "纪要"]  # the newest filed, as many as counted
+    client.force_login(team["pm"])
+    page = client.get(reverse("docsearch:search"), {"q": "会"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "More than 2 documents match" in page
+    assert client.get("/api/v1/documents/search/", {"q": "会"}).json()["count"] == 2

@@ -3,6 +3,7 @@
 Filters: ``project`` (id), ``type`` (document type key), ``class`` (confidentiality), ``from`` / ``to``
 (dates the current version was filed, inclusive). Only documents the caller may read are counted and
 returned; a missing, blank or too long ``q`` answers 400 in the house error shape naming ``q``.
+``count`` stops at 1,000 (more matches are ordered newest first).
 Snippets are HTML: escaped text with the matches wrapped in ``<mark>``.
 """
 
@@ -15,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 
+from huiyi.api.pagination import StandardPagination
 from huiyi.documents.models import Confidentiality, Document
 
 from . import queries
@@ -84,10 +86,23 @@ class DocumentSearchResultSerializer(serializers.ModelSerializer):
         return reverse("documents:detail", args=[obj.pk])
 
 
+class SearchPagination(StandardPagination):
+    """The house pagination over ``queries.CappedPaginator``: ``count`` stops at 1,000 matches (then the
+    newest come first); below it, the best ranked come first."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        def paginator(_queryset, per_page):
+            return queries.CappedPaginator(request.user, view._params()["q"], view.filters, per_page)
+
+        self.django_paginator_class = paginator
+        return super().paginate_queryset(queryset, request, view)
+
+
 class DocumentSearchView(generics.ListAPIView):
     """Full-text search of the documents one may read: titles and file text, Chinese and English."""
 
     serializer_class = DocumentSearchResultSerializer
+    pagination_class = SearchPagination
 
     def _params(self):
         if not hasattr(self, "_validated"):
@@ -109,7 +124,8 @@ class DocumentSearchView(generics.ListAPIView):
             date_from=values.get("date_from"),
             date_to=values.get("date_to"),
         )
-        return queries.search(self.request.user, values["q"], filters)
+        self.filters = filters
+        return queries.search(self.request.user, values["q"], filters, ranked=False)
 
     def get_serializer(self, *args, **kwargs):
         if args and not getattr(self, "swagger_fake_view", False):

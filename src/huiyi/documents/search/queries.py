@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -30,6 +31,7 @@ from . import segment
 from .models import DocumentText
 
 MAX_QUERY_LENGTH = 200
+MAX_COUNTED = 1000
 SNIPPET_CHARS = 160
 
 
@@ -71,27 +73,34 @@ def _filtered(qs: QuerySet[Document], filters: Filters) -> QuerySet[Document]:
     return qs
 
 
-def search(user, query: str, filters: Filters | None = None) -> QuerySet[Document]:
-    """Documents `user` may read whose current version matches `query`, best first."""
-    qs = _filtered(readable(user), filters or Filters())
+def _permitted(user, filters: Filters) -> QuerySet[Document]:
+    """Documents `user` may read, as a semi-join on ids: no DISTINCT over wide rows, so a search can stop at
+    the first page instead of sorting every match."""
+    ids = _filtered(readable(user), filters).values("pk")
+    return Document.objects.select_related("project", "current_version").filter(pk__in=ids)
+
+
+def search(user, query: str, filters: Filters | None = None, *, ranked: bool = True) -> QuerySet[Document]:
+    """Documents `user` may read whose current version matches `query`: best first on PostgreSQL when
+    `ranked` (else, and on SQLite, newest first)."""
+    qs = _permitted(user, filters or Filters())
     kind = engine()
     if kind == "postgresql":
         raw = segment.tsquery(query)
         if not raw:
             return qs.none()
         ts = SearchQuery(raw, search_type="raw", config="simple")
+        qs = qs.filter(current_version__search_text__vector=ts)
+        if not ranked:
+            return qs.order_by("-pk")
         vector = F("current_version__search_text__vector")
-        return (
-            qs.filter(current_version__search_text__vector=ts)
-            .annotate(rank=SearchRank(vector, ts))
-            .order_by("-rank", "-pk")
-        )
+        return qs.annotate(rank=SearchRank(vector, ts)).order_by("-rank", "-pk")
     if kind == "fts5":
         match = segment.fts5_query(query)
         if not match:
             return qs.none()
         ids = RawSQL("SELECT rowid FROM docsearch_fts WHERE docsearch_fts MATCH %s", [match])
-        return qs.filter(current_version__search_text__id__in=ids).order_by("-updated_at", "-pk")
+        return qs.filter(current_version__search_text__id__in=ids).order_by("-pk")
     groups = segment.query_groups(query)
     if not groups:
         return qs.none()
@@ -101,7 +110,25 @@ def search(user, query: str, filters: Filters | None = None) -> QuerySet[Documen
         condition &= Q(current_version__search_text__title_tokens__contains=phrase) | Q(
             current_version__search_text__tokens__contains=phrase
         )
-    return qs.filter(condition).order_by("-updated_at", "-pk")
+    return qs.filter(condition).order_by("-pk")
+
+
+class CappedPaginator(Paginator):
+    """Counts matches up to ``MAX_COUNTED`` (then shows "1,000+"): counting every one of 90,000 matches of
+    a common word costs seconds, and nobody pages past the first screens. Above the cap, results are
+    ordered newest first, which stops at the first page instead of ranking every match."""
+
+    def __init__(self, user, query: str, filters: Filters | None, per_page: int):
+        self.user, self.query, self.filters = user, query, filters
+        unranked = search(user, query, filters, ranked=False)
+        self.total = unranked.order_by()[: MAX_COUNTED + 1].count()
+        self.capped = self.total > MAX_COUNTED
+        rows = unranked if self.capped else search(user, query, filters)
+        super().__init__(rows, per_page)
+
+    @property
+    def count(self) -> int:
+        return min(self.total, MAX_COUNTED)
 
 
 def texts_for(documents) -> dict[int, str]:

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -45,14 +44,15 @@ def search(request):
     context = {"form": form, "searched": False}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
-        results = queries.search(request.user, query, form.filters())
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = queries.CappedPaginator(request.user, query, form.filters(), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
         labels = dict(form.fields["type"].choices)
         params = {k: v for k, v in request.GET.items() if k != "page" and v}
         context.update(
             searched=True,
             q=query,
             page=page,
+            capped=paginator.capped,
             rows=result_rows(page.object_list, query, labels),
             query=urlencode(params),
         )
