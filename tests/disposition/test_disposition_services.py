@@ -221,7 +221,7 @@ def test_req_doc_06_legal_hold_refuses_request_approval_and_destruction(old, due
 
 
 def test_req_doc_06_legal_hold_needs_the_hold_permission_and_a_reason_and_is_audited(old, due_document):
-    for outsider in ("quality", "stranger"):  # documents.hold: who manages the project
+    for outsider in ("quality", "stranger", "planner"):  # documents.hold: the meeting's leads only
         with pytest.raises(PermissionDenied):
             services.place_hold(due_document, by=old[outsider], reason="x")
     with pytest.raises(ValidationError):

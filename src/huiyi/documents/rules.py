@@ -129,7 +129,13 @@ def signs(user, project):
 
 @rules.predicate
 def holds(user, document):
-    return document is not None and _manages(user, document.project)
+    """A legal hold is placed or lifted by the roles that manage documents (``change_document``: the meeting's
+    leads), over documents whose meeting they see — not by every planner who may edit the project."""
+    return (
+        document is not None
+        and _sees(user, document.project)
+        and "documents.change_document" in user.get_all_permissions()
+    )
 
 
 rules.add_perm("documents.read", reads)
