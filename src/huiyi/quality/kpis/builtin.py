@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -39,6 +40,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Least, NullIf, Trunc
 from django.urls import reverse
@@ -72,6 +74,18 @@ SATISFIED_FALLBACK_RULE = "ccp09.average_satisfaction"
 def count_of(queryset: QuerySet) -> Coalesce:
     """A correlated ``SELECT COUNT(*)`` of ``queryset`` (which refers to the outer row); 0 if none."""
     counted = queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _one_if(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), output_field=IntegerField())
+
+
+def count_where(queryset: QuerySet, condition: Q) -> Coalesce:
+    """A correlated ``COUNT(CASE WHEN condition THEN 1 END)`` over ``queryset``: the WHERE keeps only the
+    outer reference, so the database uses the per-project index (SQLite otherwise picks an index on the
+    condition's columns and scans every project's rows)."""
+    counted = queryset.order_by().annotate(_n=Func(_one_if(condition), function="COUNT")).values("_n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -147,9 +161,10 @@ def project_s():
 
 
 def project_e(now: dt.datetime):
-    due = Task.objects.filter(project=OuterRef("pk"), due__lte=now)
-    on_time = count_of(due.filter(status=Task.Status.DONE, done_at__lte=F("due")))
-    tasks_due = count_of(due)
+    tasks = Task.objects.filter(project=OuterRef("pk"))
+    due = Q(due__lte=now)
+    on_time = count_where(tasks, due & Q(status=Task.Status.DONE, done_at__lte=F("due")))
+    tasks_due = count_where(tasks, due)
     return {"on_time": on_time, "due": tasks_due, "e": fraction(on_time, tasks_due)}
 
 
@@ -732,16 +747,22 @@ IMPROVEMENT_COMPLETION = SqlKpi(
 # -- on-time rate ------------
 
 
-def _on_time_aggregates():
-    now = timezone.now()
-    tasks = Task.objects.filter(project=OuterRef("pk"), due__lte=now)
-    materials = MaterialItem.objects.filter(project=OuterRef("pk"), planned_delivery__lte=now)
+def _on_time_counts(now: dt.datetime) -> dict:
+    tasks = Task.objects.filter(project=OuterRef("pk"))
+    materials = MaterialItem.objects.filter(project=OuterRef("pk"))
+    task_due, material_due = Q(due__lte=now), Q(planned_delivery__lte=now)
     return {
-        "tasks_on_time": Sum(count_of(tasks.filter(status=Task.Status.DONE, done_at__lte=F("due")))),
-        "tasks_due": Sum(count_of(tasks)),
-        "materials_on_time": Sum(count_of(materials.filter(delivered_at__lte=F("planned_delivery")))),
-        "materials_due": Sum(count_of(materials)),
+        "tasks_on_time": count_where(tasks, task_due & Q(status=Task.Status.DONE, done_at__lte=F("due"))),
+        "tasks_due": count_where(tasks, task_due),
+        "materials_on_time": count_where(
+            materials, material_due & Q(delivered_at__lte=F("planned_delivery"))
+        ),
+        "materials_due": count_where(materials, material_due),
     }
+
+
+def _on_time_aggregates():
+    return {key: Sum(value) for key, value in _on_time_counts(timezone.now()).items()}
 
 
 def _finish_on_time(figures: dict) -> KpiValue:
@@ -759,16 +780,9 @@ def _finish_on_time(figures: dict) -> KpiValue:
 
 def _on_time_rows(scope: Scope) -> DrillRows:
     now = timezone.now()
-    tasks = Task.objects.filter(project=OuterRef("pk"), due__lte=now)
-    materials = MaterialItem.objects.filter(project=OuterRef("pk"), planned_delivery__lte=now)
     queryset = (
         scope.projects()
-        .annotate(
-            tasks_on_time=count_of(tasks.filter(status=Task.Status.DONE, done_at__lte=F("due"))),
-            tasks_due=count_of(tasks),
-            materials_on_time=count_of(materials.filter(delivered_at__lte=F("planned_delivery"))),
-            materials_due=count_of(materials),
-        )
+        .annotate(**_on_time_counts(now))
         .filter(Q(tasks_due__gt=0) | Q(materials_due__gt=0))
         .order_by("start")
         .values(
