@@ -244,3 +244,19 @@ def test_req_doc_01_count_is_capped_and_then_newest_first(team, library, monkeyp
     page = client.get(reverse("docsearch:search"), {"q": "会"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "More than 2 documents match" in page
     assert client.get("/api/v1/documents/search/", {"q": "会"}).json()["count"] == 2
+
+
+def test_req_doc_04_search_permission_filter_equals_the_documents_rule(
+    team, library, make_project, make_user, org, file_doc
+):
+    """The join-free filter search uses decides exactly as documents.queries.readable, user by user."""
+    from huiyi.documents.queries import readable
+
+    owner = make_user("project_manager", org["north_events"], username="owner")
+    other = make_project(members=[(owner, "project_manager")])
+    file_doc("x.txt", b"other", title="other high", confidentiality="high", project=other, by=owner)
+    for who in ("pm", "onsite", "reception", "planner", "tech", "quality", "reception_outside", "stranger"):
+        user = team[who]
+        assert set(queries.permitted(user).values_list("pk", flat=True)) == set(
+            readable(user).values_list("pk", flat=True)
+        ), who
