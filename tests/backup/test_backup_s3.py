@@ -117,6 +117,8 @@ def test_backup_s3_missing_bucket_is_reported_and_not_counted_req_doc_07(
     assert "NoSuchBucket" in result.failed[0].reason
     _name, reports = core.verify_backup(result.name)
     assert [r.ok for r in reports] == [True, True, False]
+    listed, _err = run("list")
+    assert "[3] cannot be listed" in listed and "NoSuchBucket" in listed and "[3]missing" in listed
 
     boss = make_user(username="boss", is_superuser=True)
     ok, reason = tasks.run_backup()
