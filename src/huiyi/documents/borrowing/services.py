@@ -75,7 +75,8 @@ def _text(value, field: str, *, required: bool) -> str:
 
 def _lock(borrowing: Borrowing) -> Borrowing:
     return (
-        Borrowing.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the project
+        Borrowing.objects.select_for_update(of=("self",))
         .select_related("document", "document__project", "project", "borrower")
         .get(pk=borrowing.pk)
     )

@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from huiyi.accounts.models import Role
 from huiyi.calendar import services as calendar
 from huiyi.core.notifications import notify
+from huiyi.core.sequences import next_number
 from huiyi.quality import services as quality
 from huiyi.quality.models import Nonconformance
 from huiyi.rulebook.services import active_rulebook
@@ -130,7 +130,7 @@ def report_violation(
         req, clause = req or rule.req, clause or rule.clause
     deadline = _working_days_deadline(INVESTIGATION_RULE, now)
     with transaction.atomic(), _actor(by):
-        number = (Violation.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+        number = next_number(Violation)
         violation = Violation.objects.create(
             number=number,
             title=title,

@@ -21,13 +21,13 @@ from contextlib import contextmanager
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from huiyi.accounts.models import OrgMembership, OrgUnit
 from huiyi.core.notifications import notify
+from huiyi.core.sequences import next_number
 from huiyi.projects.models import MeetingProject, ProjectMember
 from huiyi.quality import services as quality
 from huiyi.quality.models import Nonconformance
@@ -248,7 +248,7 @@ def plan_audit(
     if not rows:
         _refuse(_("The scope holds no clause of the rulebook."), "scope_chapters")
     with transaction.atomic(), _actor(by):
-        number = (Audit.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
+        number = next_number(Audit)
         audit = Audit.objects.create(
             number=number,
             title=title,
