@@ -175,7 +175,7 @@ def _lock_request(request: DispositionRequest) -> DispositionRequest:
 
 
 def _lock_document(document_id: int) -> Document:
-    return Document.objects.select_for_update().select_related("project").get(pk=document_id)
+    return Document.objects.select_for_update(of=("self",)).select_related("project").get(pk=document_id)
 
 
 def _url(request: DispositionRequest) -> str:
