@@ -3,6 +3,9 @@ GET /api/v1/kpis/, on the database in DATABASE_URL.
 
     .venv/bin/python bench/bench_kpis.py [--years 5] [--meetings 10000] [--light] [--rounds 10]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/huiyi_bench .venv/bin/python bench/bench_kpis.py
+    DATABASE_URL=postgres://…/huiyi_kpis_bench .venv/bin/python bench/bench_kpis.py --reuse
+        # keeps the database: generates the history into it when it holds no meeting, else times what is
+        # there (nothing is flushed; generate once at full size, then time as often as needed)
 
 History comes from ``huiyi.core.scale.generate`` (the same generator as ``huiyi demo --scale N``);
 ``--light`` writes 20 attendees and 5 responses per meeting instead of 200 and 50 (the KPIs read the
@@ -11,9 +14,28 @@ Target (issue 9): under 300 ms for one year on PostgreSQL with 10,000 meetings o
 """
 
 import argparse
+import os
+import sys
 import time
 
-from common import database_label, report, setup_django
+from common import ROOT, database_label, report, setup_django
+
+
+def _setup_existing() -> None:
+    """Django on the database in DATABASE_URL as it is (migrated, not flushed)."""
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huiyi.settings")
+    os.environ["HUIYI_HTTPS"] = "0"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
 
 
 def main() -> None:
@@ -22,15 +44,21 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=10000)
     parser.add_argument("--light", action="store_true")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="time the history already in DATABASE_URL")
     args = parser.parse_args()
-    setup_django()
+    if args.reuse:
+        _setup_existing()
+    else:
+        setup_django()
 
     from django.test import Client
     from django.utils import timezone
 
     from huiyi.accounts.models import User
     from huiyi.core import scale
+    from huiyi.projects.models import MeetingProject
     from huiyi.quality.kpis import periods, queries
+    from huiyi.quality.models import ControlPointResult
 
     per_year = args.meetings // args.years
     plan = scale.Plan.for_years(args.years, per_year)
@@ -39,7 +67,14 @@ def main() -> None:
             args.years, per_year, attendees=args.meetings * 20, responses=args.meetings * 5
         )
     started = time.perf_counter()
-    counts = scale.generate(plan, out=None)
+    if args.reuse and MeetingProject.objects.exists():
+        counts = {
+            "projects": MeetingProject.objects.count(),
+            "ccp_results": ControlPointResult.objects.count(),
+            "responses": "existing",
+        }
+    else:
+        counts = scale.generate(plan, out=print if args.reuse else None)
     generated = time.perf_counter() - started
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         "bench-admin", "bench@example.com", "x"

@@ -45,7 +45,7 @@ def year_of_meetings(make_user, make_project, org):
 
 
 def test_REQ_QLT_09_quality_officer_reads_a_year_and_drills_into_the_projects_counted(page, year_of_meetings):
-    """REQ-QLT-09: cards with values, targets and charts; a no-data card; the drill-down lists the projects."""
+    """REQ-QLT-09: cards with values, targets and charts; a no-data card; the drill lists the projects."""
     _officer, first, second = year_of_meetings
     sign_in(page, "qo")
     page.goto("/kpis/?period=2025")
@@ -81,7 +81,9 @@ def test_REQ_QLT_09_quality_officer_reads_a_year_and_drills_into_the_projects_co
 
 def test_REQ_QLT_09_english_dashboard_shows_english_labels(browser, live_server, year_of_meetings):
     """REQ-QLT-09: the same dashboard in English reads in English (labels, no-data text)."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

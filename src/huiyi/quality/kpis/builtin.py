@@ -26,6 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -56,7 +57,7 @@ from huiyi.projects.preparation.models import MaterialItem, Task
 from huiyi.quality.models import ControlPointResult, Nonconformance
 
 from . import periods
-from .registry import Column, DrillRows, Kpi, KpiValue, Scope, register
+from .registry import Column, DrillRows, Kpi, KpiValue, Scope, register, shared
 
 PASS = ControlPointResult.Verdict.PASS
 FAIL = ControlPointResult.Verdict.FAIL
@@ -189,26 +190,71 @@ def project_link(project_id: int) -> str:
     return reverse("projects:detail", args=[project_id])
 
 
+def _bucket_day(value) -> dt.date:
+    """A trend bucket (the start of a month, quarter or year in local time) as a date, whatever the backend
+    returns for it (an aware or naive datetime, a date, or SQLite's text)."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, timezone.get_current_timezone())
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """One source table of a KPI: ``base(scope)`` its rows for the projects of the scope (an id semi-join),
+    ``start_path`` the path to the meeting's start, ``aggregates()`` what is counted. One query for a
+    period (``aggregate``), one for a trend (grouped by ``Trunc`` of the start)."""
+
+    base: Callable[[Scope], QuerySet]
+    start_path: str
+    aggregates: Callable[[], dict]
+
+    def total(self, scope: Scope) -> dict:
+        return self.base(scope).aggregate(**self.aggregates())
+
+    def by_bucket(self, scope: Scope, kind: str) -> dict[dt.date, dict]:
+        zone = timezone.get_current_timezone()
+        rows = (
+            self.base(scope)
+            .annotate(_bucket=Trunc(self.start_path, kind, tzinfo=zone))
+            .order_by()
+            .values("_bucket")
+            .annotate(**self.aggregates())
+        )
+        return {_bucket_day(row.pop("_bucket")): row for row in rows}
+
+
 @dataclasses.dataclass
 class SqlKpi:
-    """A KPI computed over one queryset: ``aggregates`` → ``finish`` → KpiValue, grouped by period for trends.
+    """A KPI computed over one or more :class:`Rows` whose figures are merged, then ``finish(figures)`` →
+    KpiValue; grouped by period for trends (one query per source table, not one per period).
 
     ``base(scope)`` is the queryset of what is counted; ``start_path`` is the path from it to the meeting's
     start (its period); ``aggregates()`` the aggregate expressions; ``finish(figures)`` the KpiValue.
+    ``parts`` replaces the three when the KPI reads several tables (or the per-project scores).
     """
 
     key: str
     label: Any
-    base: Callable[[Scope], QuerySet]
+    base: Callable[[Scope], QuerySet] | None
     start_path: str
-    aggregates: Callable[[], dict]
+    aggregates: Callable[[], dict] | None
     finish: Callable[[dict], KpiValue]
     breakdown: Callable[[Scope], dict] | None = None
     drill_rows: Callable[[Scope], DrillRows] | None = None
     options: dict = dataclasses.field(default_factory=dict)
+    parts: tuple = ()
+
+    def sources(self) -> tuple:
+        return self.parts or (Rows(self.base, self.start_path, self.aggregates),)
 
     def compute(self, scope: Scope) -> KpiValue:
-        figures = self.base(scope).aggregate(**self.aggregates())
+        figures: dict = {}
+        for part in self.sources():
+            figures.update(part.total(scope))
         value = self.finish(figures)
         if self.breakdown is not None and value.has_data:
             value = dataclasses.replace(value, breakdown=self.breakdown(scope))
@@ -219,20 +265,11 @@ class SqlKpi:
             return []
         kind = wanted[0].kind
         wide = dataclasses.replace(scope, start=wanted[0].start, end=wanted[-1].end)
-        zone = timezone.get_current_timezone()
-        rows = (
-            self.base(wide)
-            .annotate(_bucket=Trunc(self.start_path, kind, tzinfo=zone))
-            .order_by()
-            .values("_bucket")
-            .annotate(**self.aggregates())
-        )
-        found: dict[periods.Period, KpiValue] = {}
-        for row in rows:
-            bucket = row.pop("_bucket")
-            day = timezone.localtime(bucket, zone).date() if isinstance(bucket, dt.datetime) else bucket
-            found[periods.containing(day, kind)] = self.finish(row)
-        return [found.get(period, KpiValue(None)) for period in wanted]
+        found: dict[periods.Period, dict] = {}
+        for part in self.sources():
+            for day, row in part.by_bucket(wide, kind).items():
+                found.setdefault(periods.containing(day, kind), {}).update(row)
+        return [self.finish(found[period]) if period in found else KpiValue(None) for period in wanted]
 
     def as_kpi(self, **kwargs) -> Kpi:
         return Kpi(
@@ -256,24 +293,120 @@ def _in_scope(scope: Scope, prefix: str = "project") -> Q:
 # -- Q, S, E, P ----------------------------------------------------------------------------------------------
 
 
-def _average(expression_name: str):
-    """Period average of a per-project score: numerator Σ score, denominator projects measured."""
+def _per_project_sources(projects: QuerySet, now: dt.datetime) -> dict[str, QuerySet]:
+    """Per project (column ``pid``) of ``projects``: P's criteria, S's client answers and revisits, E's tasks,
+    each one query grouped by project over its own table (no correlated subquery per project)."""
+    line_100, line_scale = satisfied_line()
+    ids = projects.values("pk")
 
-    def aggregates():
-        expression = _project_expressions()[expression_name]
-        return {"total": Sum(expression), "measured": Count(expression)}
+    def per_project(queryset: QuerySet, path: str, **counts) -> QuerySet:
+        return queryset.order_by().annotate(pid=F(path)).values("pid").annotate(**counts)
 
-    return aggregates
-
-
-def _project_expressions() -> dict:
-    now = timezone.now()
     return {
-        "p": project_p()["p"],
-        "s": project_s()["s"],
-        "e": project_e(now)["e"],
-        "q": project_q(now),
+        "c": per_project(
+            current_results().filter(project__in=ids, verdict__in=(PASS, FAIL)),
+            "project",
+            passed=Count("pk", filter=Q(verdict=PASS)),
+            measured=Count("pk"),
+        ),
+        "a": per_project(
+            Response.objects.filter(
+                survey__project__in=ids, survey__audience=Audience.CLIENT, score__isnull=False
+            ),
+            "survey__project",
+            sat=Count("pk", filter=Q(score__gte=line_scale)),
+            n=Count("pk"),
+        ),
+        "r": per_project(
+            Revisit.objects.filter(project__in=ids, outcome=Revisit.Outcome.DONE, score__isnull=False),
+            "project",
+            sat=Count("pk", filter=Q(score__gte=line_100)),
+            n=Count("pk"),
+        ),
+        "t": per_project(
+            Task.objects.filter(project__in=ids, due__lte=now),
+            "project",
+            on_time=Count("pk", filter=Q(status=Task.Status.DONE, done_at__lte=F("due"))),
+            due=Count("pk"),
+        ),
     }
+
+
+# Each project's P, S and E from the grouped sources (NULL when nothing is measured), as the scorecard
+# defines them, and their period sums and counts: Σ and n of P, S, E and of Q = S × E × P.
+_SCORES_SQL = """
+SELECT x.bucket, SUM(x.p) AS p_total, COUNT(x.p) AS p_measured, SUM(x.s) AS s_total, COUNT(x.s) AS s_measured,
+       SUM(x.e) AS e_total, COUNT(x.e) AS e_measured,
+       SUM(x.s * x.e * x.p) AS q_total, COUNT(x.s * x.e * x.p) AS q_measured
+FROM (
+  SELECT pr.bucket,
+         c.passed * 1.0 / NULLIF(c.measured, 0) AS p,
+         (COALESCE(a.sat, 0) + COALESCE(r.sat, 0)) * 1.0
+           / NULLIF(COALESCE(a.n, 0) + COALESCE(r.n, 0), 0) AS s,
+         t.on_time * 1.0 / NULLIF(t.due, 0) AS e
+  FROM ({projects}) pr
+  LEFT JOIN ({c}) c ON c.pid = pr.pid
+  LEFT JOIN ({a}) a ON a.pid = pr.pid
+  LEFT JOIN ({r}) r ON r.pid = pr.pid
+  LEFT JOIN ({t}) t ON t.pid = pr.pid
+) x
+GROUP BY x.bucket
+"""
+_SCORE_COLUMNS = (
+    "p_total",
+    "p_measured",
+    "s_total",
+    "s_measured",
+    "e_total",
+    "e_measured",
+    "q_total",
+    "q_measured",
+)
+
+
+def _scores(scope: Scope, kind: str | None) -> dict:
+    """{bucket: {letter_total, letter_measured}} of the per-project scores, in one query (bucket None when
+    ``kind`` is None: the whole scope)."""
+    projects = scope.projects().order_by()
+    if kind is None:
+        projects = projects.annotate(pid=F("pk"), bucket=Value(0)).values("pid", "bucket")
+    else:
+        zone = timezone.get_current_timezone()
+        projects = projects.annotate(pid=F("pk"), bucket=Trunc("start", kind, tzinfo=zone)).values(
+            "pid", "bucket"
+        )
+    parts = {"projects": projects, **_per_project_sources(scope.projects(), timezone.now())}
+    texts, params = {}, []
+    for name in ("projects", "c", "a", "r", "t"):  # the order they appear in _SCORES_SQL
+        sql, part_params = parts[name].query.sql_with_params()
+        texts[name] = sql
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(_SCORES_SQL.format(**texts), params)
+        rows = cursor.fetchall()
+    found = {}
+    for bucket, *figures in rows:
+        key = None if kind is None else _bucket_day(bucket)
+        found[key] = dict(zip(_SCORE_COLUMNS, figures, strict=True))
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class Scores:
+    """The per-project scores as a KPI source: ``letter``'s total and measured (shared by Q, S, E, P)."""
+
+    letter: str
+
+    def _pick(self, figures: dict) -> dict:
+        return {"total": figures[f"{self.letter}_total"], "measured": figures[f"{self.letter}_measured"]}
+
+    def total(self, scope: Scope) -> dict:
+        found = shared(("scores", scope, None), lambda: _scores(scope, None))
+        return self._pick(found[None]) if None in found else {}
+
+    def by_bucket(self, scope: Scope, kind: str) -> dict[dt.date, dict]:
+        found = shared(("scores", scope, kind), lambda: _scores(scope, kind))
+        return {day: self._pick(figures) for day, figures in found.items()}
 
 
 def _finish_average(figures: dict) -> KpiValue:
@@ -320,10 +453,11 @@ def _q_parts():
 QUALITY_Q = SqlKpi(
     "quality_q",
     _("Q — service quality (S × E × P)"),
-    _projects,
+    None,
     "start",
-    _average("q"),
+    None,
     _finish_average,
+    parts=(Scores("q"),),
     drill_rows=_score_rows(
         "q",
         [
@@ -339,10 +473,11 @@ QUALITY_Q = SqlKpi(
 SATISFACTION_S = SqlKpi(
     "satisfaction_s",
     _("S — client satisfaction rate"),
-    _projects,
+    None,
     "start",
-    _average("s"),
+    None,
     _finish_average,
+    parts=(Scores("s"),),
     drill_rows=_score_rows(
         "s",
         [
@@ -362,10 +497,11 @@ SATISFACTION_S = SqlKpi(
 ON_TIME_E = SqlKpi(
     "on_time_e",
     _("E — services completed on time"),
-    _projects,
+    None,
     "start",
-    _average("e"),
+    None,
     _finish_average,
+    parts=(Scores("e"),),
     drill_rows=_score_rows(
         "e",
         [Column("on_time", _("tasks on time")), Column("due", _("tasks due")), Column("e", "E", "ratio")],
@@ -376,10 +512,11 @@ ON_TIME_E = SqlKpi(
 STANDARD_P = SqlKpi(
     "standard_p",
     _("P — services meeting the standard"),
-    _projects,
+    None,
     "start",
-    _average("p"),
+    None,
     _finish_average,
+    parts=(Scores("p"),),
     drill_rows=_score_rows(
         "p",
         [

@@ -200,7 +200,8 @@ def figure(kpi: Kpi, scope: Scope, period: periods.Period, *, trend: bool = True
 def dashboard(scope: Scope, period: periods.Period, *, trend: bool = True) -> list[Figure]:
     """Every registered KPI (built-in and contributed by other apps) for the scope."""
     rulebook = active_rulebook()
-    return [figure(kpi, scope, period, trend=trend, rulebook=rulebook) for kpi in registry.kpis()]
+    with registry.one_pass():
+        return [figure(kpi, scope, period, trend=trend, rulebook=rulebook) for kpi in registry.kpis()]
 
 
 def figure_dict(item: Figure) -> dict[str, Any]:

@@ -15,6 +15,8 @@ Out-of-scope meetings (REQ-GEN-02) and drills are excluded by the computing func
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,3 +106,29 @@ def kpis() -> list[Kpi]:
 
 def get(key: str) -> Kpi:
     return _KPIS[key]
+
+
+# -- reads shared by the KPIs of one dashboard ---------------------------------------------------------------
+
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kpi_shared_reads", default=None)
+
+
+@contextlib.contextmanager
+def one_pass():
+    """Within this block, KPIs that read the same figures (Q, S, E and P read the same per-project scores)
+    share one query: :func:`shared` keeps each result for the block only, so nothing outlives the request."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key, read: Callable[[], Any]) -> Any:
+    """``read()``, once per ``key`` inside :func:`one_pass` (every time outside it)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
