@@ -15,6 +15,7 @@ class Config(AppConfig):
         from . import builtin, models
 
         register(models.MonthlyReportSetting)
+        register(models.MonthlyReport)
         builtin.register_builtin()
 
         from . import rules, tasks  # noqa: F401  (permissions, monthly job)
