@@ -202,7 +202,10 @@ def test_req_ons_02_export_neutralises_formulas_and_masks_for_reception(team):
         for item in cell:
             assert item.data_type != "f"
     assert '\'=HYPERLINK("http://evil","x")' in values and "'+1+1" in values and "'@SUM(A1)" in values
-    assert "'-2" in values and "'\t=1+1" in values and "'\n=1+1" in values  # XML turns CR into LF
+    assert "'-2" in values and "'\t=1+1" in values
+    # A CR survives as CR when openpyxl writes with lxml (installed now, for DOCX text extraction) and turns
+    # into LF with the standard library's writer: either way the cell starts with the quote.
+    assert "'\r=1+1" in values or "'\n=1+1" in values
     assert "13812345678" in values
     masked = browser(team["rec"]).get(reverse("attendees:export", args=[project.pk])).content
     cells = [
