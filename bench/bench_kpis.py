@@ -36,6 +36,7 @@ def _setup_existing() -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def main() -> None:

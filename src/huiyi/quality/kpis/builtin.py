@@ -618,14 +618,27 @@ def _serious_key() -> str | None:
     return sla.serious_key(_rulebook())
 
 
+def _meeting_count():
+    return {"meetings": Count("pk")}
+
+
+MEETINGS = Rows(_projects, "start", _meeting_count)
+
+
+def _of_projects(model, prefix: str = "project", **conditions) -> Callable[[Scope], QuerySet]:
+    """Rows of ``model`` for the projects of the scope (id semi-join on ``prefix``) with ``conditions``."""
+
+    def base(scope: Scope) -> QuerySet:
+        return model.objects.filter(_in_scope(scope, prefix), **conditions)
+
+    return base
+
+
 def _complaint_aggregates():
-    return {
-        "meetings": Count("pk"),
-        "n_complaints": Sum(count_of(Complaint.objects.filter(project=OuterRef("pk")))),
-        "n_serious": Sum(
-            count_of(Complaint.objects.filter(project=OuterRef("pk"), severity=_serious_key() or "-"))
-        ),
-    }
+    return {"n_complaints": Count("pk"), "n_serious": Count("pk", filter=Q(severity=_serious_key() or "-"))}
+
+
+COMPLAINTS = (MEETINGS, Rows(_of_projects(Complaint), "project__start", _complaint_aggregates))
 
 
 def _per_meetings(part: str):
@@ -665,10 +678,11 @@ def _complaint_rows(scope: Scope) -> DrillRows:
 COMPLAINT_RATE = SqlKpi(
     "complaint_rate",
     _("Complaints per 100 meetings"),
-    _projects,
+    None,
     "start",
-    _complaint_aggregates,
+    None,
     _per_meetings("n_complaints"),
+    parts=COMPLAINTS,
     breakdown=_complaint_breakdown,
     drill_rows=_complaint_rows,
     options={
@@ -683,10 +697,11 @@ COMPLAINT_RATE = SqlKpi(
 SERIOUS_COMPLAINT_RATE = SqlKpi(
     "serious_complaint_rate",
     _("Serious complaints per 100 meetings"),
-    _projects,
+    None,
     "start",
-    _complaint_aggregates,
+    None,
     _per_meetings("n_serious"),
+    parts=COMPLAINTS,
     drill_rows=_complaint_rows,
     options={
         "target_rule": "ccp09.serious_complaints",
@@ -779,30 +794,34 @@ def _client_scores(scope: Scope) -> QuerySet:
     return scope.projects()
 
 
-def _satisfaction_aggregates():
-    high = answer_scale_top()
-    answers = Response.objects.filter(
-        survey__project=OuterRef("pk"), survey__audience=Audience.CLIENT, score__isnull=False
-    )
-    revisits = Revisit.objects.filter(
-        project=OuterRef("pk"), outcome=Revisit.Outcome.DONE, score__isnull=False
-    )
+def _answer_aggregates():
+    return {"answer_points": Sum("score"), "n_answers": Count("pk")}
 
-    def total(queryset, field, factor):
-        summed = queryset.order_by().annotate(_t=Func(F(field), function="SUM")).values("_t")
-        return Coalesce(Subquery(summed, output_field=FloatField()), Value(0.0)) * Value(float(factor))
 
-    return {
-        "points": Sum(total(answers, "score", HUNDRED / high) + total(revisits, "score", 1)),
-        "answers": Sum(count_of(answers) + count_of(revisits)),
-    }
+def _revisit_aggregates():
+    return {"revisit_points": Sum("score"), "n_revisits": Count("pk")}
+
+
+CLIENT_SCORES = (
+    Rows(
+        _of_projects(Response, "survey__project", survey__audience=Audience.CLIENT, score__isnull=False),
+        "survey__project__start",
+        _answer_aggregates,
+    ),
+    Rows(
+        _of_projects(Revisit, outcome=Revisit.Outcome.DONE, score__isnull=False),
+        "project__start",
+        _revisit_aggregates,
+    ),
+)
 
 
 def _finish_mean(figures: dict) -> KpiValue:
-    answers = _int(figures.get("answers"))
+    answers = _int(figures.get("n_answers")) + _int(figures.get("n_revisits"))
     if not answers:
         return KpiValue(None, denominator=0)
-    points = Decimal(str(figures["points"]))
+    on_scale = Decimal(str(figures.get("answer_points") or 0)) * HUNDRED / answer_scale_top()
+    points = on_scale + Decimal(str(figures.get("revisit_points") or 0))
     return KpiValue(
         _dec(points / answers, RATE_PLACES), numerator=_dec(points, RATE_PLACES), denominator=answers
     )
@@ -811,10 +830,11 @@ def _finish_mean(figures: dict) -> KpiValue:
 AVERAGE_SATISFACTION = SqlKpi(
     "average_satisfaction",
     _("Average client satisfaction (out of 100)"),
-    _client_scores,
+    None,
     "start",
-    _satisfaction_aggregates,
+    None,
     _finish_mean,
+    parts=CLIENT_SCORES,
     drill_rows=_score_rows(
         "s",
         [
@@ -898,8 +918,26 @@ def _on_time_counts(now: dt.datetime) -> dict:
     }
 
 
-def _on_time_aggregates():
-    return {key: Sum(value) for key, value in _on_time_counts(timezone.now()).items()}
+def _task_aggregates():
+    due = Q(due__lte=timezone.now())
+    return {
+        "tasks_on_time": Count("pk", filter=due & Q(status=Task.Status.DONE, done_at__lte=F("due"))),
+        "tasks_due": Count("pk", filter=due),
+    }
+
+
+def _material_aggregates():
+    due = Q(planned_delivery__lte=timezone.now())
+    return {
+        "materials_on_time": Count("pk", filter=due & Q(delivered_at__lte=F("planned_delivery"))),
+        "materials_due": Count("pk", filter=due),
+    }
+
+
+ON_TIME_SOURCES = (
+    Rows(_of_projects(Task), "project__start", _task_aggregates),
+    Rows(_of_projects(MaterialItem), "project__start", _material_aggregates),
+)
 
 
 def _finish_on_time(figures: dict) -> KpiValue:
@@ -941,10 +979,11 @@ def _on_time_rows(scope: Scope) -> DrillRows:
 ON_TIME_RATE = SqlKpi(
     "on_time_rate",
     _("On-time rate (tasks and deliveries)"),
-    _projects,
+    None,
     "start",
-    _on_time_aggregates,
+    None,
     _finish_on_time,
+    parts=ON_TIME_SOURCES,
     drill_rows=_on_time_rows,
     options={"target_rule": "qlt.kpi.on_time_rate", "order": 60, "req": "REQ-PRE-01", "group": "execution"},
 )
@@ -958,11 +997,16 @@ def _incidents(scope: Scope) -> QuerySet:
 
 
 def _incident_aggregates():
-    real = Incident.objects.filter(project=OuterRef("pk"), is_drill=False)
-    found = {"meetings": Count("pk"), "n_incidents": Sum(count_of(real))}
+    found = {"n_incidents": Count("pk")}
     for level in Level:
-        found[f"level_{level.value}"] = Sum(count_of(real.filter(level=level.value)))
+        found[f"level_{level.value}"] = Count("pk", filter=Q(level=level.value))
     return found
+
+
+INCIDENT_SOURCES = (
+    MEETINGS,
+    Rows(_of_projects(Incident, is_drill=False), "project__start", _incident_aggregates),
+)
 
 
 def _finish_incidents(figures: dict) -> KpiValue:
@@ -993,10 +1037,11 @@ def _incident_rows(scope: Scope) -> DrillRows:
 INCIDENTS = SqlKpi(
     "incidents",
     _("Incidents (drills excluded)"),
-    _projects,
+    None,
     "start",
-    _incident_aggregates,
+    None,
     _finish_incidents,
+    parts=INCIDENT_SOURCES,
     drill_rows=_incident_rows,
     options={
         "order": 70,
@@ -1016,12 +1061,10 @@ def _nonconformances(scope: Scope) -> QuerySet:
 
 
 def _nc_aggregates():
-    mine = Nonconformance.objects.filter(project=OuterRef("pk"))
-    return {
-        "meetings": Count("pk"),
-        "opened": Sum(count_of(mine)),
-        "closed": Sum(count_of(mine.filter(status=Nonconformance.Status.CLOSED))),
-    }
+    return {"opened": Count("pk"), "closed": Count("pk", filter=Q(status=Nonconformance.Status.CLOSED))}
+
+
+NC_SOURCES = (MEETINGS, Rows(_of_projects(Nonconformance), "project__start", _nc_aggregates))
 
 
 def _finish_nc(figures: dict) -> KpiValue:
@@ -1056,10 +1099,11 @@ def _nc_rows(scope: Scope) -> DrillRows:
 NONCONFORMANCES = SqlKpi(
     "nonconformances",
     _("Nonconformances opened (closed)"),
-    _projects,
+    None,
     "start",
-    _nc_aggregates,
+    None,
     _finish_nc,
+    parts=NC_SOURCES,
     drill_rows=_nc_rows,
     options={
         "order": 80,
