@@ -1,5 +1,6 @@
 """Rulebook versions as a service: which rules are in force, for the organisation and for each project."""
 
+import contextvars
 import copy
 import functools
 import json
@@ -43,9 +44,27 @@ def ensure_default_version() -> RulebookVersion:
     )
 
 
+#: The active version read once per request (see ``middleware.OneRulebookPerRequest``): navigation, permission
+#: rules and the page itself all ask for it, and a request should see one rulebook from start to end anyway.
+_request_active: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rulebook_active", default=None)
+
+
 def active_version() -> RulebookVersion:
+    memo = _request_active.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
     version = RulebookVersion.objects.filter(status=RulebookVersion.Status.ACTIVE).first()
-    return version or ensure_default_version()
+    version = version or ensure_default_version()
+    if memo is not None:
+        memo["version"] = version
+    return version
+
+
+def forget_active_version() -> None:
+    """After an activation, later calls in the same request read the new active version."""
+    memo = _request_active.get()
+    if memo is not None:
+        memo.clear()
 
 
 @functools.lru_cache(maxsize=32)
@@ -256,6 +275,7 @@ def activate(version: RulebookVersion, *, note: str, by) -> RulebookVersion:
     version.activated_at = timezone.now()
     version.activated_by = by
     version.save(update_fields=["status", "change_note", "activated_at", "activated_by"])
+    forget_active_version()
     for key in ("status", "change_note", "activated_at", "activated_by"):
         setattr(given, key, getattr(version, key))
     record_event(
