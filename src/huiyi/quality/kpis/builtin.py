@@ -3,8 +3,8 @@
 Every KPI here is a :class:`SqlKpi`: a base queryset of the records it counts (restricted to the meeting
 projects of the scope — in scope of the standard, REQ-GEN-02 — and, for incidents, never drills), the
 aggregates computed over it, and how they become a :class:`KpiValue`. The same definition gives the value
-(one ``aggregate``), the trend (one query grouped by ``Trunc`` of the meeting's start) and the drill-down rows
-(the projects or records counted, annotated with their contribution).
+(one ``aggregate``), the trend (one query grouped by the period of the meeting's start) and the drill-down
+rows (the projects or records counted, annotated with their contribution).
 
 Q, S, E and P are period averages of the projects' own scores, each defined as the scorecard defines it
 (``quality/scoring.py``), as SQL expressions on the project:
@@ -43,7 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Least, NullIf, Trunc
+from django.db.models.functions import Cast, Coalesce, Least, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,41 +190,51 @@ def project_link(project_id: int) -> str:
     return reverse("projects:detail", args=[project_id])
 
 
-def _bucket_day(value) -> dt.date:
-    """A trend bucket (the start of a month, quarter or year in local time) as a date, whatever the backend
-    returns for it (an aware or naive datetime, a date, or SQLite's text)."""
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value, timezone.get_current_timezone())
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+def bucket_of(start_path: str, wanted: list[periods.Period]) -> Case:
+    """The index in ``wanted`` of the period a row's meeting starts in, as a CASE of plain comparisons on
+    the start (no per-row date function: the database compares timestamps, as for the period itself)."""
+    from .scope import _aware
+
+    return Case(
+        *(
+            When(
+                **{f"{start_path}__gte": _aware(period.start), f"{start_path}__lt": _aware(period.end)},
+                then=Value(index),
+            )
+            for index, period in enumerate(wanted)
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
 
 
 @dataclasses.dataclass(frozen=True)
 class Rows:
     """One source table of a KPI: ``base(scope)`` its rows for the projects of the scope (an id semi-join),
     ``start_path`` the path to the meeting's start, ``aggregates()`` what is counted. One query for a
-    period (``aggregate``), one for a trend (grouped by ``Trunc`` of the start)."""
+    period (``aggregate``), one for a trend (grouped by the period the start falls in)."""
 
     base: Callable[[Scope], QuerySet]
     start_path: str
     aggregates: Callable[[], dict]
 
     def total(self, scope: Scope) -> dict:
-        return self.base(scope).aggregate(**self.aggregates())
+        return shared((self, scope), lambda: self.base(scope).aggregate(**self.aggregates()))
 
-    def by_bucket(self, scope: Scope, kind: str) -> dict[dt.date, dict]:
-        zone = timezone.get_current_timezone()
-        rows = (
-            self.base(scope)
-            .annotate(_bucket=Trunc(self.start_path, kind, tzinfo=zone))
-            .order_by()
-            .values("_bucket")
-            .annotate(**self.aggregates())
-        )
-        return {_bucket_day(row.pop("_bucket")): row for row in rows}
+    def by_bucket(self, scope: Scope, wanted: list[periods.Period]) -> dict[int, dict]:
+        """{index in ``wanted``: figures} for the periods with rows; ``scope`` spans them all."""
+
+        def read():
+            rows = (
+                self.base(scope)
+                .annotate(_bucket=bucket_of(self.start_path, wanted))
+                .order_by()
+                .values("_bucket")
+                .annotate(**self.aggregates())
+            )
+            return {row.pop("_bucket"): row for row in rows}
+
+        return shared((self, scope, tuple(wanted)), read)
 
 
 @dataclasses.dataclass
@@ -263,13 +273,12 @@ class SqlKpi:
     def trend(self, scope: Scope, wanted: list[periods.Period]) -> list[KpiValue]:
         if not wanted:
             return []
-        kind = wanted[0].kind
         wide = dataclasses.replace(scope, start=wanted[0].start, end=wanted[-1].end)
-        found: dict[periods.Period, dict] = {}
+        found: dict[int, dict] = {}
         for part in self.sources():
-            for day, row in part.by_bucket(wide, kind).items():
-                found.setdefault(periods.containing(day, kind), {}).update(row)
-        return [self.finish(found[period]) if period in found else KpiValue(None) for period in wanted]
+            for index, row in part.by_bucket(wide, wanted).items():
+                found.setdefault(index, {}).update(row)
+        return [self.finish(found[i]) if i in found else KpiValue(None) for i in range(len(wanted))]
 
     def as_kpi(self, **kwargs) -> Kpi:
         return Kpi(
@@ -364,17 +373,14 @@ _SCORE_COLUMNS = (
 )
 
 
-def _scores(scope: Scope, kind: str | None) -> dict:
-    """{bucket: {letter_total, letter_measured}} of the per-project scores, in one query (bucket None when
-    ``kind`` is None: the whole scope)."""
+def _scores(scope: Scope, wanted: list[periods.Period] | None) -> dict:
+    """{bucket: {letter_total, letter_measured}} of the per-project scores, in one query: the bucket is the
+    index in ``wanted``, or -1 for the whole scope when ``wanted`` is None."""
     projects = scope.projects().order_by()
-    if kind is None:
-        projects = projects.annotate(pid=F("pk"), bucket=Value(0)).values("pid", "bucket")
+    if wanted is None:
+        projects = projects.annotate(pid=F("pk"), bucket=Value(-1)).values("pid", "bucket")
     else:
-        zone = timezone.get_current_timezone()
-        projects = projects.annotate(pid=F("pk"), bucket=Trunc("start", kind, tzinfo=zone)).values(
-            "pid", "bucket"
-        )
+        projects = projects.annotate(pid=F("pk"), bucket=bucket_of("start", wanted)).values("pid", "bucket")
     parts = {"projects": projects, **_per_project_sources(scope.projects(), timezone.now())}
     texts, params = {}, []
     for name in ("projects", "c", "a", "r", "t"):  # the order they appear in _SCORES_SQL
@@ -386,8 +392,7 @@ def _scores(scope: Scope, kind: str | None) -> dict:
         rows = cursor.fetchall()
     found = {}
     for bucket, *figures in rows:
-        key = None if kind is None else _bucket_day(bucket)
-        found[key] = dict(zip(_SCORE_COLUMNS, figures, strict=True))
+        found[bucket] = dict(zip(_SCORE_COLUMNS, figures, strict=True))
     return found
 
 
@@ -401,12 +406,12 @@ class Scores:
         return {"total": figures[f"{self.letter}_total"], "measured": figures[f"{self.letter}_measured"]}
 
     def total(self, scope: Scope) -> dict:
-        found = shared(("scores", scope, None), lambda: _scores(scope, None))
-        return self._pick(found[None]) if None in found else {}
+        found = shared(("scores", scope), lambda: _scores(scope, None))
+        return self._pick(found[-1]) if -1 in found else {}
 
-    def by_bucket(self, scope: Scope, kind: str) -> dict[dt.date, dict]:
-        found = shared(("scores", scope, kind), lambda: _scores(scope, kind))
-        return {day: self._pick(figures) for day, figures in found.items()}
+    def by_bucket(self, scope: Scope, wanted: list[periods.Period]) -> dict[int, dict]:
+        found = shared(("scores", scope, tuple(wanted)), lambda: _scores(scope, wanted))
+        return {index: self._pick(figures) for index, figures in found.items()}
 
 
 def _finish_average(figures: dict) -> KpiValue:
