@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from huiyi.quality.kpis.registry import Kpi, KpiValue, register
+from huiyi.quality.kpis.registry import Kpi, KpiValue, register, shared
 
 from . import queries
 
@@ -28,7 +28,11 @@ def _people(scope):
 
 
 def _figures(scope):
-    return queries.plan_figures(scope.start, scope.end, people=_people(scope))
+    # coverage and pass rate read the same plan figures: once per dashboard (registry.shared)
+    return shared(
+        ("people.plan_figures", scope),
+        lambda: queries.plan_figures(scope.start, scope.end, people=_people(scope)),
+    )
 
 
 def training_coverage(scope) -> KpiValue:

@@ -266,9 +266,14 @@ class SqlKpi:
         for part in self.sources():
             figures.update(part.total(scope))
         value = self.finish(figures)
-        if self.breakdown is not None and value.has_data:
-            value = dataclasses.replace(value, breakdown=self.breakdown(scope))
+        if value.has_data:
+            value = self.details(scope, value)
         return value
+
+    def details(self, scope: Scope, value: KpiValue) -> KpiValue:
+        if self.breakdown is None:
+            return value
+        return dataclasses.replace(value, breakdown=self.breakdown(scope))
 
     def trend(self, scope: Scope, wanted: list[periods.Period]) -> list[KpiValue]:
         if not wanted:
@@ -286,6 +291,8 @@ class SqlKpi:
             label=self.label,
             compute=self.compute,
             trend=self.trend,
+            trend_gives_value=True,
+            details=self.details,
             rows=self.drill_rows,
             **{**self.options, **kwargs},
         )

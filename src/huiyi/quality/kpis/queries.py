@@ -186,15 +186,15 @@ def trend_of(kpi: Kpi, scope: Scope, period: periods.Period, length: int | None 
 
 
 def figure(kpi: Kpi, scope: Scope, period: periods.Period, *, trend: bool = True, rulebook=None) -> Figure:
-    value = kpi.compute(scope)
+    trend_values = trend_of(kpi, scope, period) if trend else []
+    if trend_values and kpi.trend_gives_value and trend_values[-1][0] == period:
+        value = trend_values[-1][1]  # the period is the trend's last bucket: no second query
+        if kpi.details is not None and value.has_data:
+            value = kpi.details(scope, value)
+    else:
+        value = kpi.compute(scope)
     target = target_of(kpi, rulebook)
-    return Figure(
-        kpi=kpi,
-        value=value,
-        target=target,
-        verdict=verdict_of(value, target),
-        trend=trend_of(kpi, scope, period) if trend else [],
-    )
+    return Figure(kpi=kpi, value=value, target=target, verdict=verdict_of(value, target), trend=trend_values)
 
 
 def dashboard(scope: Scope, period: periods.Period, *, trend: bool = True) -> list[Figure]:

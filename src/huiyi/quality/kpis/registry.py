@@ -91,6 +91,11 @@ class Kpi:
     rows: Callable[[Scope], DrillRows] | None = None
     description: Any = ""
     req: str = "REQ-QLT-09"
+    #: True when the trend's last period gives the same value as ``compute`` for that period (grouped by
+    #: the same definition): the dashboard then reads the value from the trend and adds ``details``.
+    trend_gives_value: bool = False
+    #: ``details(scope, value)`` → the value with what ``compute`` adds beyond the trend (its breakdown).
+    details: Callable[[Scope, KpiValue], KpiValue] | None = None
 
 
 _KPIS: dict[str, Kpi] = {}
