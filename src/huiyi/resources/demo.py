@@ -246,7 +246,9 @@ def _book_project(project, booker, registers, *, flawed: bool) -> list[Booking]:
     if room is not None:
         hall = book(kind="venue", room=room, layout="theatre", plan_item=venue_line, supplier=None)
         services.attach_layout_drawing(
-            hall, by=booker, drawing=ContentFile(b"%PDF-1.4 layout", name=f"{project.code}-layout.pdf")
+            hall,
+            by=booker,
+            drawing=ContentFile(_layout_drawing(project, room), name=f"{project.code}-layout.pdf"),
         )
     projectors = plan.get(("equipment", "投影仪"), 2)
     for device in list(_free(Equipment.objects.filter(category="projector"), start, end))[:projectors]:
@@ -351,3 +353,49 @@ def build(projects: list, people: dict) -> dict:
                 result="accepted",
             )
     return registers
+
+
+def _layout_drawing(project, room) -> bytes:
+    """A theatre-style floor plan of the hall (stage, seat blocks, aisles, exits) drawn with ReportLab."""
+    import io
+
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    from huiyi.reports.pdf import body_font
+
+    font = body_font()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"{project.name} · 场地布置图")
+    pdf.setFont(font, 16)
+    pdf.drawString(40, height - 50, f"{project.name} · 场地布置图(剧院式)")
+    pdf.setFont(font, 10)
+    pdf.drawString(40, height - 68, f"{room.name} · 预计 {project.expected_attendees} 人 · {project.code}")
+    left, right, top, bottom = 60, width - 60, height - 100, 70
+    pdf.rect(left, bottom, right - left, top - bottom)  # the hall
+    stage_width = (right - left) * 0.5
+    pdf.setFillGray(0.85)
+    pdf.rect((left + right - stage_width) / 2, top - 60, stage_width, 45, fill=1)
+    pdf.setFillGray(0)
+    pdf.drawCentredString((left + right) / 2, top - 42, "主席台 / 舞台")
+    rows, seats_per_block, seat = 12, 10, 14
+    aisle = 40
+    block_width = seats_per_block * seat
+    start_x = (left + right - (3 * block_width + 2 * aisle)) / 2
+    for block in range(3):
+        x0 = start_x + block * (block_width + aisle)
+        for row in range(rows):
+            y = top - 100 - row * 20
+            for n in range(seats_per_block):
+                pdf.rect(x0 + n * seat + 2, y, seat - 4, 12)
+    pdf.drawCentredString(start_x + block_width + aisle / 2, bottom + 40, "通道")
+    pdf.drawCentredString(start_x + 2 * block_width + 1.5 * aisle, bottom + 40, "通道")
+    pdf.drawString(left + 8, bottom + 10, "安全出口 ↙")
+    pdf.drawRightString(right - 8, bottom + 10, "↘ 安全出口")
+    pdf.drawString(left + 8, top - 20, "签到台")
+    pdf.drawRightString(right - 8, top - 20, "音控台")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
