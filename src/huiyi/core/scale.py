@@ -62,7 +62,13 @@ class Plan:
     def demo(cls) -> Plan:
         """A year of history small enough for the demo (a few seconds)."""
         return cls(
-            years=1, meetings=96, attendees=96 * 40, responses=96 * 12, complaints=150, ccp_results=96 * 12
+            years=1,
+            meetings=96,
+            attendees=96 * 40,
+            responses=96 * 12,
+            complaints=6,  # a handful a year, as a well-run organisation has
+            ccp_results=96 * 12,
+            training=False,  # the people demo records its own year of training
         )
 
 
@@ -273,7 +279,7 @@ def _tasks(projects, base, rng: random.Random) -> int:
         for project in projects:
             for number in range(1, rng.randint(5, 10)):
                 due = project.start - datetime.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 8))
-                late = rng.random() < 0.07
+                late = rng.random() < 0.04
                 done_at = due + (
                     datetime.timedelta(hours=rng.randint(2, 72))
                     if late
@@ -350,7 +356,7 @@ def _attendee_chunk(group, categories, plan, rng, Attendee, Ticket, CheckIn):  #
 
 def _score(rng: random.Random, low: int, high: int, mood: float) -> Decimal:
     """A weighted satisfaction score on the rulebook's scale, mostly high, a mood per meeting."""
-    value = min(high, max(low, rng.gauss(high - 0.8 + mood, 0.6)))
+    value = min(high, max(low, rng.gauss(high - 0.6 + mood, 0.45)))
     return Decimal(str(round(value, 2)))
 
 
@@ -381,7 +387,7 @@ def _surveys(plan: Plan, projects, rulebook, rng: random.Random) -> int:
 
     def responses():
         for project, count in zip(projects, per_project, strict=True):
-            mood = rng.uniform(-1.2, 0.4)
+            mood = rng.uniform(-0.5, 0.3)
             for audience, number in ((Audience.ATTENDEES, count), (Audience.CLIENT, 1)):
                 survey = by_project[project.pk][audience]
                 for _ in range(number):
