@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import string
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -380,27 +381,27 @@ _SCORE_COLUMNS = (
 )
 
 
-def _scores(scope: Scope, wanted: list[periods.Period] | None) -> dict:
-    """{bucket: {letter_total, letter_measured}} of the per-project scores, in one query: the bucket is the
-    index in ``wanted``, or -1 for the whole scope when ``wanted`` is None."""
-    projects = scope.projects().order_by()
-    if wanted is None:
-        projects = projects.annotate(pid=F("pk"), bucket=Value(-1)).values("pid", "bucket")
-    else:
-        projects = projects.annotate(pid=F("pk"), bucket=bucket_of("start", wanted)).values("pid", "bucket")
-    parts = {"projects": projects, **_per_project_sources(scope.projects(), timezone.now())}
+def run_grouped(template: str, parts: dict[str, QuerySet], columns: tuple[str, ...]) -> dict[int, dict]:
+    """Run ``template`` (SQL grouped by ``bucket`` first, then ``columns``) with each ``{name}`` replaced by
+    the SQL of ``parts[name]`` (a queryset; its parameters stay parameters): {bucket: {column: value}}."""
+    names = [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
     texts, params = {}, []
-    for name in ("projects", "c", "a", "r", "t"):  # the order they appear in _SCORES_SQL
+    for name in names:  # in the order they appear, as their parameters must
         sql, part_params = parts[name].query.sql_with_params()
         texts[name] = sql
         params.extend(part_params)
     with connection.cursor() as cursor:
-        cursor.execute(_SCORES_SQL.format(**texts), params)
-        rows = cursor.fetchall()
-    found = {}
-    for bucket, *figures in rows:
-        found[bucket] = dict(zip(_SCORE_COLUMNS, figures, strict=True))
-    return found
+        cursor.execute(template.format(**texts), params)
+        return {bucket: dict(zip(columns, figures, strict=True)) for bucket, *figures in cursor.fetchall()}
+
+
+def _scores(scope: Scope, wanted: list[periods.Period] | None) -> dict:
+    """{bucket: {letter_total, letter_measured}} of the per-project scores, in one query: the bucket is the
+    index in ``wanted``, or -1 for the whole scope when ``wanted`` is None."""
+    bucket = Value(-1) if wanted is None else bucket_of("start", wanted)
+    projects = scope.projects().order_by().annotate(pid=F("pk"), bucket=bucket).values("pid", "bucket")
+    parts = {"projects": projects, **_per_project_sources(scope.projects(), timezone.now())}
+    return run_grouped(_SCORES_SQL, parts, _SCORE_COLUMNS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -755,6 +756,56 @@ def _collection_aggregates():
     return {"responses": Sum("_counted"), "targeted": Sum("_targeted")}
 
 
+# Per attendee survey: the attendees it targets (those who checked in, or every active attendee) and its
+# responses, each counted by one query grouped over its own table; counted = min(responses, targeted).
+_COLLECTION_SQL = """
+SELECT x.bucket, SUM(CASE WHEN x.answered < x.targeted THEN x.answered ELSE x.targeted END), SUM(x.targeted)
+FROM (
+  SELECT sv.bucket,
+         CASE WHEN sv.oci THEN COALESCE(ac.came, 0) ELSE COALESCE(ac.everyone, 0) END AS targeted,
+         COALESCE(rs.n, 0) AS answered
+  FROM ({surveys}) sv
+  LEFT JOIN ({attendees}) ac ON ac.pid = sv.pid
+  LEFT JOIN ({responses}) rs ON rs.sid = sv.sid
+) x
+GROUP BY x.bucket
+"""
+
+
+def _collection(scope: Scope, wanted: list[periods.Period] | None) -> dict[int, dict]:
+    surveys = Survey.objects.filter(_in_scope(scope), audience=Audience.ATTENDEES).order_by()
+    bucket = Value(-1) if wanted is None else bucket_of("project__start", wanted)
+    parts = {
+        "surveys": surveys.annotate(
+            sid=F("pk"), pid=F("project"), oci=F("only_checked_in"), bucket=bucket
+        ).values("sid", "pid", "oci", "bucket"),
+        "attendees": Attendee.objects.filter(
+            project__in=surveys.values("project"), status=Attendee.Status.ACTIVE
+        )
+        .order_by()
+        .annotate(pid=F("project"))
+        .values("pid")
+        .annotate(everyone=Count("pk"), came=Count("pk", filter=Q(ticket__checkin__isnull=False))),
+        "responses": Response.objects.filter(survey__in=surveys.values("pk"))
+        .order_by()
+        .annotate(sid=F("survey"))
+        .values("sid")
+        .annotate(n=Count("pk")),
+    }
+    return run_grouped(_COLLECTION_SQL, parts, ("responses", "targeted"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Collection:
+    """The survey collection figures as a KPI source (responses counted, attendees targeted)."""
+
+    def total(self, scope: Scope) -> dict:
+        return _collection(scope, None).get(-1, {})
+
+    def by_bucket(self, scope: Scope, wanted: list[periods.Period]) -> dict[int, dict]:
+        return _collection(scope, wanted)
+
+
 def _collection_rows(scope: Scope) -> DrillRows:
     queryset = (
         _collection_base(scope)
@@ -793,10 +844,11 @@ def _collection_rows(scope: Scope) -> DrillRows:
 COLLECTION_RATE = SqlKpi(
     "collection_rate",
     _("Survey collection rate"),
-    _collection_base,
+    None,
     "project__start",
-    _collection_aggregates,
+    None,
     _finish_ratio("responses", "targeted"),
+    parts=(Collection(),),
     drill_rows=_collection_rows,
     options={"target_rule": "qlt.kpi.collection_rate", "order": 40, "req": "REQ-FBK-02", "group": "feedback"},
 )
