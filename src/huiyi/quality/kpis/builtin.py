@@ -54,6 +54,7 @@ from huiyi.feedback.improvement.models import ImprovementAction
 from huiyi.feedback.surveys.models import Audience, Response, Revisit, Survey
 from huiyi.incidents.models import Incident, Level
 from huiyi.onsite.attendees.models import Attendee
+from huiyi.onsite.checkin.models import CheckIn
 from huiyi.projects.preparation.models import MaterialItem, Task
 from huiyi.quality.models import ControlPointResult, Nonconformance
 
@@ -762,10 +763,13 @@ _COLLECTION_SQL = """
 SELECT x.bucket, SUM(CASE WHEN x.answered < x.targeted THEN x.answered ELSE x.targeted END), SUM(x.targeted)
 FROM (
   SELECT sv.bucket,
-         CASE WHEN sv.oci THEN COALESCE(ac.came, 0) ELSE COALESCE(ac.everyone, 0) END AS targeted,
+         CASE WHEN sv.oci THEN COALESCE(ci.n, 0) - COALESCE(gone.n, 0) ELSE COALESCE(ac.everyone, 0) END
+           AS targeted,
          COALESCE(rs.n, 0) AS answered
   FROM ({surveys}) sv
   LEFT JOIN ({attendees}) ac ON ac.pid = sv.pid
+  LEFT JOIN ({checkins}) ci ON ci.pid = sv.pid
+  LEFT JOIN ({gone}) gone ON gone.pid = sv.pid
   LEFT JOIN ({responses}) rs ON rs.sid = sv.sid
 ) x
 GROUP BY x.bucket
@@ -779,13 +783,27 @@ def _collection(scope: Scope, wanted: list[periods.Period] | None) -> dict[int, 
         "surveys": surveys.annotate(
             sid=F("pk"), pid=F("project"), oci=F("only_checked_in"), bucket=bucket
         ).values("sid", "pid", "oci", "bucket"),
+        # every active attendee, counted on the (project, status) index
         "attendees": Attendee.objects.filter(
             project__in=surveys.values("project"), status=Attendee.Status.ACTIVE
         )
         .order_by()
         .annotate(pid=F("project"))
         .values("pid")
-        .annotate(everyone=Count("pk"), came=Count("pk", filter=Q(ticket__checkin__isnull=False))),
+        .annotate(everyone=Count("pk")),
+        # active attendees who checked in = check-ins of the project (one per ticket, on its project index)
+        # less those of attendees no longer active (few): no join of every attendee to tickets and check-ins
+        "checkins": CheckIn.objects.filter(project__in=surveys.values("project"))
+        .order_by()
+        .annotate(pid=F("project"))
+        .values("pid")
+        .annotate(n=Count("pk")),
+        "gone": Attendee.objects.filter(project__in=surveys.values("project"), ticket__checkin__isnull=False)
+        .exclude(status=Attendee.Status.ACTIVE)
+        .order_by()
+        .annotate(pid=F("project"))
+        .values("pid")
+        .annotate(n=Count("pk")),
         "responses": Response.objects.filter(survey__in=surveys.values("pk"))
         .order_by()
         .annotate(sid=F("survey"))
