@@ -11,6 +11,12 @@ History comes from ``huiyi.core.scale.generate`` (the same generator as ``huiyi 
 ``--light`` writes 20 attendees and 5 responses per meeting instead of 200 and 50 (the KPIs read the
 aggregates, not the attendee rows, so the timing barely changes and the set-up is much faster).
 Target (issue 9): under 300 ms for one year on PostgreSQL with 10,000 meetings over 5 years.
+
+Measured (2 shared cores, 2026-11-28), all KPIs for 2025 with 5-year trends, median:
+PostgreSQL, full size (10,000 meetings, 2,000,000 attendees, 500,000 responses, 120,000 CCP results):
+12.9 s / 187 queries before, 2.1 s / 80 queries after (0.85 s without trends); the survey collection rate
+(counting 1,700,000 check-ins and 2,000,000 attendees) is 1.1-1.3 s of it: under 300 ms needs stored
+per-project attendee and check-in counts. SQLite, 5,000 meetings (100,000 attendees): 7.0 s → 0.41 s.
 """
 
 import argparse
