@@ -260,3 +260,16 @@ def test_req_doc_04_search_permission_filter_equals_the_documents_rule(
         assert set(queries.permitted(user).values_list("pk", flat=True)) == set(
             readable(user).values_list("pk", flat=True)
         ), who
+
+
+def test_req_doc_01_text_with_nul_bytes_is_indexed_on_every_database(team, file_doc, monkeypatch):
+    """REQ-DOC-01: text extracted from some PDFs carries NUL bytes; PostgreSQL text columns refuse them, so
+    the index stores the text without them and the words around them are still found."""
+    from huiyi.documents.search import services as search_services
+
+    extracted = (DocumentText.Status.INDEXED, "", "茶歇安排\x00在十点半 tea\x00break")
+    monkeypatch.setattr(search_services, "_text_of", lambda version: extracted)
+    document = file_doc("agenda.pdf", pdf_bytes("议程", "Agenda"), title="会议议程")
+    entry = DocumentText.objects.get(version=document.current_version)
+    assert entry.status == DocumentText.Status.INDEXED and "\x00" not in entry.text
+    assert "会议议程" in found(team["pm"], "茶歇安排")

@@ -88,6 +88,7 @@ def index_version(version: DocumentVersion) -> DocumentText:
     """Extract and index one version's text (again, if it was indexed before)."""
     version = DocumentVersion.objects.select_related("document").get(pk=version.pk)
     status, detail, text = _text_of(version)
+    text = text.replace("\x00", " ")  # PDFs may carry NUL bytes; PostgreSQL text columns refuse them
     entry, _created = DocumentText.objects.update_or_create(
         version=version,
         defaults={
