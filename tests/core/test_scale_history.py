@@ -93,3 +93,13 @@ def test_measured_values_agree_with_their_verdicts():
                 assert holds is passed, (rule.id, rule.op, rule.value, value, passed)
                 checked += 1
     assert checked > 100
+
+
+def test_a_second_history_continues_the_numbering(org, client_org):
+    """REQ-QLT-09: the demo's year of history, then a benchmark's years on top: codes never clash."""
+    tiny = scale.replace(SMALL, attendees=50, responses=20, complaints=2, ccp_results=24)
+    scale.generate(scale.replace(tiny, meetings=10), out=None)
+    scale.generate(scale.replace(tiny, meetings=12), out=None)
+    history = MeetingProject.objects.filter(code__regex=r"^HY-\d{4}-1\d{3}$")
+    codes = list(history.values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == 22

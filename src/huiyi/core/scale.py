@@ -224,6 +224,20 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+def _last_history_number(year: int) -> int:
+    """The highest history number used in ``year`` (history codes count from 1001, after the hand-made ones),
+    so that a second run — the demo's year, then five more for a benchmark — continues the sequence."""
+    from huiyi.projects.models import MeetingProject
+
+    prefix = f"HY-{year}-"
+    numbers = [
+        int(code.removeprefix(prefix))
+        for code in MeetingProject.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if code.removeprefix(prefix).isdigit()
+    ]
+    return max([1000, *(n for n in numbers if n > 1000)])
+
+
 def _projects(plan: Plan, base, rng: random.Random, today: datetime.date):
     from huiyi.projects.models import MeetingProject, Phase, ProjectMember
 
@@ -234,7 +248,8 @@ def _projects(plan: Plan, base, rng: random.Random, today: datetime.date):
     rows = []
     reasons = [r for r in MeetingProject.OutOfScope.values if r]
     for day in days:
-        numbers[day.year] = numbers.get(day.year, 1000) + 1
+        numbers[day.year] = numbers.get(day.year) or _last_history_number(day.year)
+        numbers[day.year] += 1
         start = _at(day, rng.choice((9, 9, 10, 13, 14)))
         hours = rng.choice((3, 4, 8, 8, 24, 32, 56))
         client = rng.choice(base["clients"])

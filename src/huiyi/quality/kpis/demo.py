@@ -1,7 +1,8 @@
-"""Demo records of kpis: the monthly report goes to the quality officer and the directors (REQ-QLT-09).
+"""Demo records of kpis: the monthly report goes to the quality officer and the directors, and last month's
+report has been sent (REQ-QLT-09).
 
 The dashboard's figures come from the other apps' demo records (projects, results, surveys, complaints,
-incidents, improvement actions), so this only sets who receives the monthly report.
+incidents, improvement actions); this sets who receives the monthly report and sends last month's.
 """
 
 from . import services
@@ -14,3 +15,6 @@ def build(projects, people) -> None:
     services.update_setting(
         by=quality, enabled=True, roles=["quality_officer", "project_director"], language="zh-hans"
     )
+    # Last month's report, as the job sends it on the first working day: stored as a PDF, linked to each
+    # recipient's notifications.
+    services.send_monthly_report(force=True)
