@@ -132,6 +132,8 @@ def service_on_time_rate(project, rulebook):
     if not figures["fallen_due"]:
         return NotMeasurable(_("No execution task has fallen due yet."))
     return Measurement(
-        value=formulas.ratio(figures["on_time"], figures["fallen_due"], part_name="on time", whole_name="due"),
+        value=formulas.ratio(
+            figures["on_time"], figures["fallen_due"], part_name="on time", whole_name="due"
+        ),
         evidence={"on_time": figures["on_time"], "due": figures["fallen_due"], "at": now.isoformat()},
     )
