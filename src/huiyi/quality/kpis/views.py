@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from huiyi.clients.models import Client
+from huiyi.clients.queries import visible_clients
 from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingType
 
@@ -53,7 +53,7 @@ def _query(period, filters) -> str:
 def _choices(request):
     return {
         "units": queries.units_for(request.user),
-        "clients": Client.objects.order_by("name"),
+        "clients": visible_clients(request.user).order_by("name"),
         "meeting_types": MeetingType.objects.order_by("pk"),
     }
 
