@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from .models import ModuleAttendance, PeerFeedback
+from .queries import rate
 
 DIMENSIONS = (
     ("skill", pgettext_lazy("capability", "Professional skill")),
@@ -94,7 +95,7 @@ def skill(user, start: dt.date, end: dt.date) -> Measure:
     ).aggregate(taken=Count("pk"), passed=Count("pk", filter=Q(score__gte=F("session__pass_mark"))))
     taken = plan["taken"] + meeting["taken"]
     passed = plan["passed"] + meeting["passed"]
-    value = None if not taken else (Decimal(passed) / Decimal(taken)).quantize(Decimal("0.0001"))
+    value = rate(passed, taken)
     return Measure(
         "skill",
         value,

@@ -20,8 +20,11 @@ from django.utils import timezone
 
 from huiyi.accounts.models import OrgMembership, OrgUnit, User
 from huiyi.core.translation import localize
+from huiyi.quality import formulas
 
 from .models import Certification, ModuleAttendance, ModulePlan, ModuleSession, PeerFeedback
+
+RATE_PLACES = Decimal("0.0001")
 
 TRAINING_METRIC = "training_module_cycle"
 PASS_MARK_RULE = "ppl.training.pass_mark"  # noqa: S105 (a rule id)
@@ -263,6 +266,12 @@ def _attended(module_key: str, start: dt.date | None = None, end: dt.date | None
     return rows
 
 
+def rate(part: int, whole: int) -> Decimal | None:
+    """``part / whole`` to four places through the standard's ratio formula; None when nothing was counted."""
+    value = formulas.ratio(part, whole, empty=None)
+    return None if value is None else value.quantize(RATE_PLACES)
+
+
 @dataclass
 class ModuleFigures:
     module: Module
@@ -275,19 +284,11 @@ class ModuleFigures:
 
     @property
     def coverage(self) -> Decimal | None:
-        return (
-            None
-            if not self.target
-            else (Decimal(self.trained) / Decimal(self.target)).quantize(Decimal("0.0001"))
-        )
+        return rate(self.trained, self.target)
 
     @property
     def pass_rate(self) -> Decimal | None:
-        return (
-            None
-            if not self.scored
-            else (Decimal(self.passed) / Decimal(self.scored)).quantize(Decimal("0.0001"))
-        )
+        return rate(self.passed, self.scored)
 
 
 @dataclass
@@ -310,11 +311,7 @@ class PlanFigures:
 
     @property
     def coverage(self) -> Decimal | None:
-        return (
-            None
-            if not self.target
-            else (Decimal(self.trained) / Decimal(self.target)).quantize(Decimal("0.0001"))
-        )
+        return rate(self.trained, self.target)
 
     @property
     def scored(self) -> int:
@@ -326,11 +323,7 @@ class PlanFigures:
 
     @property
     def pass_rate(self) -> Decimal | None:
-        return (
-            None
-            if not self.scored
-            else (Decimal(self.passed) / Decimal(self.scored)).quantize(Decimal("0.0001"))
-        )
+        return rate(self.passed, self.scored)
 
 
 def plan_figures(
