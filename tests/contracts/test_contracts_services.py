@@ -123,6 +123,11 @@ def test_REQ_CON_02_late_flag_is_computed_from_the_rulebook_lead_time(team, sign
 
 
 def test_REQ_CON_03_cost_impact_of_an_extension_uses_the_coefficient(team, signed):
+    # One local day, whatever the hour the suite runs at (start + 8 h may otherwise cross midnight).
+    project = team["project"]
+    start = timezone.localtime(project.start).replace(hour=9, minute=0, second=0, microsecond=0)
+    type(project).objects.filter(pk=project.pk).update(start=start, end=start + timedelta(hours=8))
+    project.refresh_from_db()
     coefficient = Decimal(str(rulebook_for(team["project"]).value("con.change_cost_coefficient")))
     change = services.submit_change_request(
         signed,
