@@ -8,3 +8,10 @@ document.addEventListener("htmx:responseError", (event) => {
     : event.detail.xhr.statusText;
   event.detail.target.prepend(box);
 });
+
+// A filter <select data-autosubmit> submits its form when changed (an inline onchange= would be blocked by
+// the CSP).
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+});
