@@ -71,3 +71,52 @@ def test_REQ_FBK_02_collection_rate_counts_targeted_attendees_and_caps_responses
     assert trend[period].value == Decimal("0.6000")
     month_scope, month = scope_of("2026-04")
     assert kpi.compute(month_scope).value == Decimal("0.3333")  # 1 / 3
+
+
+def _two_surveys(make_project, people, org):
+    owner = people["quality"]
+    checked = make_project(org["north_events"], start=at("2026-03-02 09:00"), end=at("2026-03-02 17:00"))
+    for n, came in enumerate((True, True, False)):
+        _attendee(checked, n, owner, came=came)
+    _survey(checked, owner, responses=1, only_checked_in=True)
+    return checked, owner
+
+
+def test_REQ_FBK_02_ended_surveys_keep_the_figures_recorded_when_collection_ended(make_project, people, org):
+    from huiyi.feedback.surveys import services
+
+    checked, owner = _two_surveys(make_project, people, org)
+    scope, _period = scope_of("2026")
+    kpi = registry.get("collection_rate")
+    assert (kpi.compute(scope).numerator, kpi.compute(scope).denominator) == (1, 2)
+
+    assert services.record_final_counts() == 1
+    survey = Survey.objects.get(project=checked)
+    assert (survey.final_responses, survey.final_targeted) == (1, 2)
+    assert services.record_final_counts() == 0  # recorded once
+    # a late check-in (an offline scan replayed weeks later) does not change what collection measured
+    _attendee(checked, 7, owner, came=True)
+    value = kpi.compute(scope)
+    assert (value.numerator, value.denominator) == (1, 2)
+    rows = kpi.rows(scope)
+    assert [(row["responses"], row["targeted"]) for row in map(rows.to_row, rows.rows)] == [(1, 2)]
+
+
+def test_REQ_FBK_02_a_survey_still_open_is_counted_from_the_rows(make_project, people, org):
+    from huiyi.feedback.surveys import services
+
+    checked, owner = _two_surveys(make_project, people, org)
+    Survey.objects.filter(project=checked).update(closes_at=timezone.now() + timezone.timedelta(days=1))
+    assert services.record_final_counts() == 0
+    _attendee(checked, 7, owner, came=True)
+    scope, _period = scope_of("2026")
+    assert registry.get("collection_rate").compute(scope).denominator == 3
+
+
+def test_REQ_FBK_02_a_survey_for_some_categories_targets_only_their_attendees(make_project, people, org):
+    checked, owner = _two_surveys(make_project, people, org)
+    Attendee.objects.filter(project=checked, external_key__endswith="-0").update(category="speaker")
+    Survey.objects.filter(project=checked).update(categories=["speaker"])
+    scope, _period = scope_of("2026")
+    value = registry.get("collection_rate").compute(scope)
+    assert (value.numerator, value.denominator) == (1, 1)

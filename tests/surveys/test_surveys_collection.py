@@ -79,3 +79,21 @@ def test_req_fbk_02_checkin_service_marks_attendees_targeted(meeting, manager, s
         checkin.Scanner.for_user(manager), code=late.ticket.code, device="door", project_id=meeting.pk
     )
     assert queries.targeted_attendees(survey).filter(pk=late.pk).exists()
+
+
+def test_req_fbk_02_figures_recorded_after_an_early_close_and_cleared_on_reopening(survey, manager):
+    _answer(survey, 6)
+    now = timezone.now()
+    services.close_survey(survey, by=manager, now=now)
+    assert services.record_final_counts(now=now) == 0  # answers in flight at the close may still commit
+    later = now + services.FINAL_COUNT_DELAY
+    assert services.record_final_counts(now=later) == 1
+    survey.refresh_from_db()
+    assert (survey.final_responses, survey.final_targeted) == (6, 8)
+    assert queries.collection_counts([survey]) == {survey.pk: (6, 8)}
+
+    services.reopen_survey(survey, by=manager, now=later)
+    survey.refresh_from_db()
+    assert (survey.final_responses, survey.final_targeted) == (None, None)
+    _answer(survey, 1)
+    assert queries.collection_counts([survey]) == {survey.pk: (7, 8)}  # counted from the rows again

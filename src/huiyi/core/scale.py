@@ -215,6 +215,10 @@ def generate(plan: Plan = Plan(), *, out: Callable[[str], None] | None = print, 
         counts["improvement_actions"] = _improvements(projects, base, rng)
         clock.step("improvement actions", counts["improvement_actions"])
         counts.update(_training(plan, base, rng, today))
+    # What the ten-minute job records of every survey whose collection ended (read by the KPIs).
+    from huiyi.feedback.surveys.services import record_final_counts
+
+    clock.step("survey figures recorded", record_final_counts())
     if out:
         out(f"  {'total':<28} {sum(counts.values()):>10,}   {time.perf_counter() - clock.started:7.1f} s")
     return counts

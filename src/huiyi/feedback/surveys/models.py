@@ -145,6 +145,15 @@ class Survey(AuthoredModel):
         related_name="+",
     )
     analysis = models.TextField(_("analysis"), blank=True)
+    # The collection figures as they stood when collection ended (REQ-FBK-02), recorded once a few minutes
+    # after the end by ``services.record_final_counts`` and cleared if the survey reopens; until then they
+    # are counted from the rows. The KPIs read these instead of counting every attendee of every year.
+    final_responses = models.PositiveIntegerField(
+        _("responses when collection ended"), null=True, editable=False
+    )
+    final_targeted = models.PositiveIntegerField(
+        _("attendees targeted when collection ended"), null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("survey")

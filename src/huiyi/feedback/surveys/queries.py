@@ -214,6 +214,48 @@ def targeted_attendees(survey: Survey):
     return attendees
 
 
+def targeted_counts(surveys: list[Survey]) -> dict[int, int]:
+    """How many attendees each attendee survey targets now (as ``targeted_attendees`` selects them), with one
+    query grouped by project and category for all of them."""
+    surveys = [s for s in surveys if s.audience == Audience.ATTENDEES]
+    matrix: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for project_id, category, n, came in (
+        Attendee.objects.filter(project_id__in={s.project_id for s in surveys}, status=Attendee.Status.ACTIVE)
+        .values_list("project_id", "category")
+        .annotate(n=Count("pk"), came=Count("pk", filter=Q(ticket__checkin__isnull=False)))
+        .order_by()
+    ):
+        matrix[project_id].append((category, n, came))
+    return {
+        survey.pk: sum(
+            (came if survey.only_checked_in else n)
+            for category, n, came in matrix[survey.project_id]
+            if not survey.categories or category in survey.categories
+        )
+        for survey in surveys
+    }
+
+
+def response_counts(survey_ids) -> dict[int, int]:
+    return dict(
+        Response.objects.filter(survey_id__in=survey_ids)
+        .values_list("survey_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def collection_counts(surveys: list[Survey]) -> dict[int, tuple[int, int]]:
+    """(responses, attendees targeted) of each attendee survey (REQ-FBK-02): the figures recorded when its
+    collection ended (``services.record_final_counts``), else counted now."""
+    surveys = [s for s in surveys if s.audience == Audience.ATTENDEES]
+    final = {s.pk: (s.final_responses, s.final_targeted) for s in surveys if s.final_targeted is not None}
+    live = [s for s in surveys if s.pk not in final]
+    targeted = targeted_counts(live)
+    responses = response_counts([s.pk for s in live])
+    return final | {s.pk: (responses.get(s.pk, 0), targeted[s.pk]) for s in live}
+
+
 @dataclass
 class Summary:
     survey: Survey
@@ -256,24 +298,14 @@ def summaries(surveys: list[Survey]) -> list[Summary]:
     if not surveys:
         return []
     ids = [s.pk for s in surveys]
-    responses = dict(
-        Response.objects.filter(survey_id__in=ids).values_list("survey_id").annotate(n=Count("pk")).order_by()
-    )
+    responses = response_counts(ids)
     invitations = dict(
         Invitation.objects.filter(survey_id__in=ids)
         .values_list("survey_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    project_ids = {s.project_id for s in surveys}
-    matrix: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-    for project_id, category, n, came in (
-        Attendee.objects.filter(project_id__in=project_ids, status=Attendee.Status.ACTIVE)
-        .values_list("project_id", "category")
-        .annotate(n=Count("pk"), came=Count("pk", filter=Q(ticket__checkin__isnull=False)))
-        .order_by()
-    ):
-        matrix[project_id].append((category, n, came))
+    targeted = targeted_counts(surveys)
     counts: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for survey_id, question_id, value, n in (
         Answer.objects.filter(survey_id__in=ids, value__isnull=False, question__kind=QuestionKind.SCALE)
@@ -292,19 +324,15 @@ def summaries(surveys: list[Survey]) -> list[Summary]:
             rulebooks[survey.project_id] = rulebook_for(survey.project)
         rulebook = rulebooks[survey.project_id]
         if survey.audience == Audience.ATTENDEES:
-            targeted = sum(
-                (came if survey.only_checked_in else n)
-                for category, n, came in matrix[survey.project_id]
-                if not survey.categories or category in survey.categories
-            )
+            survey_targeted = targeted[survey.pk]
         else:
-            targeted = max(invitations.get(survey.pk, 0), 1)
+            survey_targeted = max(invitations.get(survey.pk, 0), 1)
         score, composite = _scores(questions[survey.template_id], counts[survey.pk], rulebook)
         result.append(
             Summary(
                 survey=survey,
                 responses=responses.get(survey.pk, 0),
-                targeted=targeted,
+                targeted=survey_targeted,
                 invitations=invitations.get(survey.pk, 0),
                 score=score,
                 composite=composite,

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -449,8 +450,40 @@ def reopen_survey(survey: Survey, *, by, now=None) -> Survey:
                 {"survey": _("Only a survey closed early and still before its planned close can reopen.")}
             )
         survey.closed_at = None
-        survey.save(update_fields=["closed_at", "updated_at"])
+        survey.final_responses = survey.final_targeted = None
+        survey.save(update_fields=["closed_at", "final_responses", "final_targeted", "updated_at"])
     return survey
+
+
+#: How long after a survey's end its figures are recorded: an answer accepted just before the end has
+#: committed by then (a technical margin, not a deadline of the standard).
+FINAL_COUNT_DELAY = timedelta(minutes=5)
+FINAL_COUNT_BATCH = 500
+
+
+def record_final_counts(*, now=None) -> int:
+    """Record the responses and attendees targeted of every attendee survey whose collection has ended
+    (REQ-FBK-02), in batches; returns how many were recorded. The rows are locked while their figures are
+    counted, so a reopening waits and then clears them."""
+    from .queries import collection_counts
+
+    cutoff = (now or timezone.now()) - FINAL_COUNT_DELAY
+    ended = Survey.objects.filter(
+        Q(closes_at__lte=cutoff) | Q(closed_at__lte=cutoff),
+        audience=Audience.ATTENDEES,
+        final_targeted__isnull=True,
+    ).order_by("pk")
+    recorded = 0
+    while True:
+        with transaction.atomic():
+            batch = list(ended.select_for_update(skip_locked=True, of=("self",))[:FINAL_COUNT_BATCH])
+            if not batch:
+                return recorded
+            counts = collection_counts(batch)
+            for survey in batch:
+                survey.final_responses, survey.final_targeted = counts[survey.pk]
+            Survey.objects.bulk_update(batch, ["final_responses", "final_targeted"])
+        recorded += len(batch)
 
 
 def record_analysis(survey: Survey, *, by, analysis: str, now=None) -> Survey:

@@ -10,7 +10,8 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import services
 from .models import Invitation
@@ -60,3 +61,9 @@ def deliver(invitation_pk: int) -> bool:
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS)
 def send_invitation(invitation_pk: int) -> bool:
     return deliver(invitation_pk)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def record_final_counts() -> int:
+    """The collection figures of surveys that ended (REQ-FBK-02), for the KPIs."""
+    return services.record_final_counts()

@@ -51,11 +51,11 @@ from django.utils.translation import gettext_lazy as _
 
 from huiyi.feedback.complaints.models import Complaint
 from huiyi.feedback.improvement.models import ImprovementAction
+from huiyi.feedback.surveys import queries as survey_queries
 from huiyi.feedback.surveys.models import Audience, Response, Revisit, Survey
 from huiyi.incidents.models import Incident, Level
-from huiyi.onsite.attendees.models import Attendee
-from huiyi.onsite.checkin.models import CheckIn
 from huiyi.projects.preparation.models import MaterialItem, Task
+from huiyi.quality import formulas
 from huiyi.quality.models import ControlPointResult, Nonconformance
 
 from . import periods
@@ -731,86 +731,32 @@ SERIOUS_COMPLAINT_RATE = SqlKpi(
 # -- surveys ------------
 
 
-def _targeted_case():
-    from django.db.models import Case, When
-
-    return Case(
-        When(only_checked_in=True, then=F("_came")), default=F("_everyone"), output_field=IntegerField()
-    )
-
-
-def _collection_base(scope: Scope) -> QuerySet:
-    attendees = Attendee.objects.filter(project=OuterRef("project"), status=Attendee.Status.ACTIVE)
-    return (
-        Survey.objects.filter(_in_scope(scope), audience=Audience.ATTENDEES)
-        .annotate(
-            _everyone=count_of(attendees),
-            _came=count_of(attendees.filter(ticket__checkin__isnull=False)),
-            _responses=count_of(Response.objects.filter(survey=OuterRef("pk"))),
-        )
-        .annotate(_targeted=_targeted_case())
-        .annotate(_counted=Least(F("_responses"), F("_targeted")))
-    )
-
-
-def _collection_aggregates():
-    return {"responses": Sum("_counted"), "targeted": Sum("_targeted")}
-
-
-# Per attendee survey: the attendees it targets (those who checked in, or every active attendee) and its
-# responses, each counted by one query grouped over its own table; counted = min(responses, targeted).
-_COLLECTION_SQL = """
-SELECT x.bucket, SUM(CASE WHEN x.answered < x.targeted THEN x.answered ELSE x.targeted END), SUM(x.targeted)
-FROM (
-  SELECT sv.bucket,
-         CASE WHEN sv.oci THEN COALESCE(ci.n, 0) - COALESCE(gone.n, 0) ELSE COALESCE(ac.everyone, 0) END
-           AS targeted,
-         COALESCE(rs.n, 0) AS answered
-  FROM ({surveys}) sv
-  LEFT JOIN ({attendees}) ac ON ac.pid = sv.pid
-  LEFT JOIN ({checkins}) ci ON ci.pid = sv.pid
-  LEFT JOIN ({gone}) gone ON gone.pid = sv.pid
-  LEFT JOIN ({responses}) rs ON rs.sid = sv.sid
-) x
-GROUP BY x.bucket
-"""
+def _attendee_surveys(scope: Scope) -> QuerySet:
+    return Survey.objects.filter(_in_scope(scope), audience=Audience.ATTENDEES).order_by()
 
 
 def _collection(scope: Scope, wanted: list[periods.Period] | None) -> dict[int, dict]:
-    surveys = Survey.objects.filter(_in_scope(scope), audience=Audience.ATTENDEES).order_by()
+    """{bucket: responses counted (at most the attendees targeted), attendees targeted} of the attendee
+    surveys: the figures recorded when collection ended, summed in SQL, plus those still counted from the
+    rows (surveys open or just ended: few; ``surveys.queries.collection_counts``)."""
+    surveys = _attendee_surveys(scope)
     bucket = Value(-1) if wanted is None else bucket_of("project__start", wanted)
-    parts = {
-        "surveys": surveys.annotate(
-            sid=F("pk"), pid=F("project"), oci=F("only_checked_in"), bucket=bucket
-        ).values("sid", "pid", "oci", "bucket"),
-        # every active attendee, counted on the (project, status) index
-        "attendees": Attendee.objects.filter(
-            project__in=surveys.values("project"), status=Attendee.Status.ACTIVE
+    found = {
+        row.pop("bucket"): row
+        for row in surveys.filter(final_targeted__isnull=False)
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(
+            responses=Sum(Least(F("final_responses"), F("final_targeted"))), targeted=Sum("final_targeted")
         )
-        .order_by()
-        .annotate(pid=F("project"))
-        .values("pid")
-        .annotate(everyone=Count("pk")),
-        # active attendees who checked in = check-ins of the project (one per ticket, on its project index)
-        # less those of attendees no longer active (few): no join of every attendee to tickets and check-ins
-        "checkins": CheckIn.objects.filter(project__in=surveys.values("project"))
-        .order_by()
-        .annotate(pid=F("project"))
-        .values("pid")
-        .annotate(n=Count("pk")),
-        "gone": Attendee.objects.filter(project__in=surveys.values("project"), ticket__checkin__isnull=False)
-        .exclude(status=Attendee.Status.ACTIVE)
-        .order_by()
-        .annotate(pid=F("project"))
-        .values("pid")
-        .annotate(n=Count("pk")),
-        "responses": Response.objects.filter(survey__in=surveys.values("pk"))
-        .order_by()
-        .annotate(sid=F("survey"))
-        .values("sid")
-        .annotate(n=Count("pk")),
     }
-    return run_grouped(_COLLECTION_SQL, parts, ("responses", "targeted"))
+    live = list(surveys.filter(final_targeted__isnull=True).annotate(bucket=bucket))
+    bucket_of_survey = {survey.pk: survey.bucket for survey in live}
+    for survey_id, (responses, targeted) in survey_queries.collection_counts(live).items():
+        figures = found.setdefault(bucket_of_survey[survey_id], {})
+        figures["responses"] = (figures.get("responses") or 0) + min(responses, targeted)
+        figures["targeted"] = (figures.get("targeted") or 0) + targeted
+    return found
 
 
 @dataclasses.dataclass(frozen=True)
@@ -825,36 +771,30 @@ class Collection:
 
 
 def _collection_rows(scope: Scope) -> DrillRows:
-    queryset = (
-        _collection_base(scope)
-        .filter(_targeted__gt=0)
-        .annotate(rate=fraction(F("_counted"), F("_targeted")))
-        .order_by("rate", "project__start")
-        .values(
-            "pk",
-            "project_id",
-            "project__code",
-            "project__name",
-            "project__start",
-            "_responses",
-            "_targeted",
-            "rate",
-        )
-    )
+    surveys = list(_attendee_surveys(scope).select_related("project"))
+    counts = survey_queries.collection_counts(surveys)
+    rows = []
+    for survey in surveys:
+        responses, targeted = counts[survey.pk]
+        if targeted:
+            rows.append(
+                (survey, responses, targeted, formulas.collection_rate(min(responses, targeted), targeted))
+            )
+    rows.sort(key=lambda row: (row[3], row[0].project.start))
     return DrillRows(
         [
             Column("responses", _("responses")),
             Column("targeted", _("attendees targeted")),
             Column("rate", _("collection rate"), "ratio"),
         ],
-        queryset,
+        rows,
         lambda r: {
-            "label": f"{r['project__code']} {r['project__name']}",
-            "url": reverse("surveys:results", args=[r["pk"]]),
-            "start": r["project__start"],
-            "responses": r["_responses"],
-            "targeted": r["_targeted"],
-            "rate": _dec(r["rate"]),
+            "label": f"{r[0].project.code} {r[0].project.name}",
+            "url": reverse("surveys:results", args=[r[0].pk]),
+            "start": r[0].project.start,
+            "responses": r[1],
+            "targeted": r[2],
+            "rate": _dec(r[3]),
         },
     )
 
