@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--light", action="store_true")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--reuse", action="store_true", help="time the history already in DATABASE_URL")
+    parser.add_argument("--each", action="store_true", help="also time every KPI on its own (with its trend)")
     args = parser.parse_args()
     if args.reuse:
         _setup_existing()
@@ -94,6 +95,16 @@ def main() -> None:
         f"(generated in {generated:.1f} s); period {year.key}; {args.rounds} rounds each"
     )
     rounds = args.rounds
+    if args.each:
+        from huiyi.quality.kpis import registry
+
+        rulebook = queries.active_rulebook()
+        for kpi in registry.kpis():
+            report(
+                f"  {kpi.key}",
+                lambda kpi=kpi: queries.figure(kpi, scope, year, trend=True, rulebook=rulebook),
+                max(1, rounds // 2),
+            )
     report("all KPIs, one year, all units, 5-year trends", lambda: queries.dashboard(scope, year), rounds)
     report("all KPIs, one year, without trends", lambda: queries.dashboard(scope, year, trend=False), rounds)
     month = periods.parse(f"{year.year}-06")
