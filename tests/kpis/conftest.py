@@ -37,7 +37,7 @@ def people(make_user, org):
 
 
 def result(project, rule_id: str, verdict: str, when: dt.datetime, control_point: str = "CCP-01"):
-    return ControlPointResult.objects.create(
+    return ControlPointResult.objects.record(
         project=project,
         control_point=control_point,
         rule_id=rule_id,

@@ -288,3 +288,33 @@ def test_evaluation_runs_in_bounded_queries(project, director, django_assert_max
 
     with django_assert_max_num_queries(2 * n + 3 * len(registry()) + 30):
         services.evaluate(project, by=director)
+
+
+def test_req_qlt_03_only_the_latest_result_of_each_criterion_is_current(project, director):
+    from datetime import timedelta
+
+    from huiyi.quality import queries
+
+    first = services.evaluate(project, by=director)
+    second = services.evaluate(project, by=director)
+    current_ids = set(
+        ControlPointResult.objects.filter(project=project, is_current=True).values_list("pk", flat=True)
+    )
+    assert current_ids == {r.pk for r in second}
+    assert not current_ids & {r.pk for r in first}
+    assert {r.pk for r in queries.current_results(project).values()} == current_ids
+    # a result recorded later but evaluated earlier (an import of an older measurement) does not displace it
+    latest = second[0]
+    older = ControlPointResult.objects.record(
+        project=project,
+        control_point=latest.control_point,
+        rule_id=latest.rule_id,
+        metric=latest.metric,
+        op=latest.op,
+        unit=latest.unit,
+        verdict=latest.verdict,
+        rulebook_version=project.rulebook_version,
+        evaluated_at=latest.evaluated_at - timedelta(days=1),
+    )
+    assert not older.is_current
+    assert ControlPointResult.objects.get(pk=latest.pk).is_current

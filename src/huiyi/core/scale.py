@@ -534,6 +534,9 @@ def _results(plan: Plan, projects, base, rulebook, rng: random.Random) -> tuple[
     nonconformances = _insert(Nonconformance, (nonconformance(r) for r in failures))
     for row, nc in zip(failures, nonconformances, strict=True):
         row.nonconformance = nc
+    latest = {(row.project.pk, row.rule_id): row for row in results}  # one evaluation time per project
+    for row in latest.values():
+        row.is_current = True
     return len(_insert(ControlPointResult, results)), len(nonconformances)
 
 

@@ -8,11 +8,12 @@ only after its effect is verified.
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huiyi.core import locks
 from huiyi.core.models import TimeStampedModel
 from huiyi.core.translation import localize
 
@@ -180,8 +181,26 @@ class Nonconformance(TimeStampedModel):
         return self.is_live and self.due_at is not None and self.due_at < now
 
 
+class ControlPointResultManager(models.Manager):
+    def record(self, **fields) -> "ControlPointResult":
+        """Add a result and keep ``is_current`` on the latest one of its project and criterion (by
+        ``evaluated_at``, then id), holding a lock on that pair so that two evaluations cannot both keep
+        theirs as the latest."""
+        with transaction.atomic():
+            project_id = fields.get("project_id") or fields["project"].pk
+            locks.hold("quality.control_point_result", project_id)
+            row = self.create(**fields, is_current=False)
+            same = self.filter(project_id=project_id, rule_id=row.rule_id)
+            latest = same.order_by("-evaluated_at", "-pk").values_list("pk", flat=True).first()
+            same.filter(is_current=True).exclude(pk=latest).update(is_current=False)
+            same.filter(pk=latest).update(is_current=True)
+            row.is_current = row.pk == latest
+        return row
+
+
 class ControlPointResult(models.Model):
-    """One evaluation of one criterion of a control point. Append-only: re-evaluation adds a row."""
+    """One evaluation of one criterion of a control point. Append-only: re-evaluation adds a row; the latest
+    of each project and criterion is marked ``is_current`` (add rows with ``objects.record``)."""
 
     class Verdict(models.TextChoices):
         PASS = "pass", _("Pass")
@@ -239,6 +258,9 @@ class ControlPointResult(models.Model):
         blank=True,
         related_name="results",
     )
+    is_current = models.BooleanField(_("latest result of its criterion"), default=False, editable=False)
+
+    objects = ControlPointResultManager()
 
     class Meta:
         verbose_name = _("control point result")
@@ -246,6 +268,7 @@ class ControlPointResult(models.Model):
         ordering = ["-evaluated_at", "-pk"]
         indexes = [
             models.Index(fields=["project", "rule_id", "-evaluated_at"], name="quality_cpr_latest"),
+            models.Index(fields=["project"], condition=Q(is_current=True), name="quality_cpr_current"),
         ]
 
     def __str__(self):

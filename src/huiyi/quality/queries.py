@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from huiyi.projects.queries import visible_projects
@@ -12,11 +12,8 @@ from .models import ControlPointResult, Nonconformance, Severity
 
 def current_results(project) -> dict[str, ControlPointResult]:
     """The latest result per criterion (rule id) of ``project`` — one query."""
-    newest = ControlPointResult.objects.filter(
-        project=OuterRef("project"), rule_id=OuterRef("rule_id")
-    ).order_by("-evaluated_at", "-pk")
     rows = (
-        ControlPointResult.objects.filter(project=project, pk=Subquery(newest.values("pk")[:1]))
+        ControlPointResult.objects.filter(project=project, is_current=True)
         .select_related("measured_by", "evaluated_by", "nonconformance")
         .order_by("control_point", "pk")
     )

@@ -248,7 +248,7 @@ def evaluate(
                 reason = bilingual(why)
             measured = outcome if isinstance(outcome, metrics.Measurement) else None
             results.append(
-                ControlPointResult.objects.create(
+                ControlPointResult.objects.record(
                     project=project,
                     control_point=rule.control_point,
                     rule_id=rule.id,

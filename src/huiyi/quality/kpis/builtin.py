@@ -31,7 +31,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
@@ -131,14 +130,8 @@ def meetings_per_unit() -> int:
 
 
 def current_results() -> QuerySet[ControlPointResult]:
-    """The latest result per (project, criterion): no later evaluation of the same criterion exists."""
-    newer = ControlPointResult.objects.filter(
-        project=OuterRef("project"), rule_id=OuterRef("rule_id")
-    ).filter(
-        Q(evaluated_at__gt=OuterRef("evaluated_at"))
-        | Q(evaluated_at=OuterRef("evaluated_at"), pk__gt=OuterRef("pk"))
-    )
-    return ControlPointResult.objects.filter(~Exists(newer))
+    """The latest result per (project, criterion), as ``ControlPointResult.objects.record`` marks it."""
+    return ControlPointResult.objects.filter(is_current=True)
 
 
 def project_p():
