@@ -1,5 +1,7 @@
-"""Shared set-up for the bench/ scripts: a database of their own and a timing helper."""
+"""Shared set-up for the bench/ scripts: a database of their own, a timing helper, and the machine-readable
+result line that bench/run_all collects (issue 10)."""
 
+import json
 import os
 import statistics
 import sys
@@ -52,11 +54,25 @@ def queries_of(function) -> int:
     return len(captured.captured_queries)
 
 
-def report(name: str, function, rounds: int, *, with_queries: bool = True) -> None:
+def report(name: str, function, rounds: int, *, with_queries: bool = True) -> tuple[float, float]:
+    """Prints median, p95 (ms) and the query count of `function`; returns (median, p95)."""
     function()  # warm-up
     median, p95 = measure(function, rounds)
     count = f"   queries {queries_of(function):3d}" if with_queries else ""
     print(f"{name:<56} median {median:8.2f} ms   p95 {p95:8.2f} ms{count}")
+    return median, p95
+
+
+def figure(name: str, value: float | None, unit: str, target: str | None = None, met: bool | None = None):
+    """One figure of the RESULT line: what was measured, its value, its target (text), whether it is met."""
+    rounded = None if value is None else round(float(value), 3)
+    return {"figure": name, "value": rounded, "unit": unit, "target": target, "met": met}
+
+
+def print_results(bench: str, figures: list[dict], **context) -> None:
+    """The last line of a bench script, for bench/run_all: `RESULT {json}` (the prose above it stays)."""
+    payload = {"bench": bench, **context, "figures": figures}
+    print("RESULT " + json.dumps(payload, ensure_ascii=False), flush=True)
 
 
 def database_label() -> str:
