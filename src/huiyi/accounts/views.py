@@ -25,6 +25,57 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+def _styled(form):
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-control")
+    return form
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail. The same answer whether or not the address belongs to an account.
+
+    The link in the e-mail is built from HUIYI_BASE_URL, never from the request's Host header (a forged
+    Host cannot send users a link to another site). Django's token is single-use: it is derived from the
+    password hash and the last sign-in, so it stops working once the password is set (by this link or any
+    other way) or the user signs in; it also expires (PASSWORD_RESET_TIMEOUT).
+    """
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form(self, form_class=None):
+        return _styled(super().get_form(form_class))
+
+    def form_valid(self, form):
+        self.extra_email_context = {"base_url": settings.HUIYI_BASE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password through the e-mailed link; every other session of the user ends with it."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_form(self, form_class=None):
+        return _styled(super().get_form(form_class))
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_event(form.user, None, {"password": ["•••", _("reset by e-mail link")]})
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("core:dashboard")
@@ -36,10 +87,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
     def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        for field in form.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
-        return form
+        return _styled(super().get_form(form_class))
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
