@@ -197,7 +197,11 @@ def start_gunicorn(
     if worker_class == "gthread":
         command += ["--threads", str(threads or THREADS)]
         command += ["--worker-connections", str(connections or CONNECTIONS)]
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up (64 kB) and blocks every worker on its
+    # next log line (pretix logs each refused scan).
+    log = tempfile.NamedTemporaryFile(prefix="huiyi-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    process.log_path = log.name
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -206,7 +210,7 @@ def start_gunicorn(
         except OSError:
             if process.poll() is not None:
                 raise SystemExit(
-                    f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}"
+                    f"gunicorn did not start: {Path(log.name).read_text(errors='replace')[-2000:]}"
                 ) from None
             time.sleep(0.2)
     process.kill()
@@ -219,6 +223,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log = getattr(process, "log_path", None)
+    if log:
+        Path(log).unlink(missing_ok=True)
 
 
 # -- the load generator: raw HTTP/1.1 keep-alive over asyncio streams ---------------------------------------
