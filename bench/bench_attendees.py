@@ -16,7 +16,7 @@ import time
 import tracemalloc
 from datetime import timedelta
 
-from common import database_label, setup_django
+from common import database_label, figure, print_results, setup_django
 
 HEADER = ["编号", "姓名", "单位", "职务", "手机", "邮箱", "类别", "座位", "饮食", "语言"]
 SURNAMES = (
@@ -91,10 +91,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: label → seconds (timed) or MB (memory), for the RESULT line.
+MEASURED: dict[str, float] = {}
+
+
 def timed(label: str, function):
     started = time.perf_counter()
     result = function()
     elapsed = time.perf_counter() - started
+    MEASURED[label] = elapsed
     print(f"{label:<52} {elapsed:7.2f} s   process peak RSS so far {peak_rss_mb():7.1f} MB")
     return result
 
@@ -105,6 +110,7 @@ def memory(label: str, function):
     result = function()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    MEASURED[f"memory {label}"] = peak / 2**20
     print(f"{label:<52} peak Python memory {peak / 2**20:7.1f} MB")
     return result
 
@@ -208,6 +214,20 @@ def main() -> None:
             ),
         )
         print(f"{'':<52} {len(pdf) / 2**20:7.1f} MB PDF, {len(pdf) // args.rows} bytes per badge")
+
+    engine = database_label()
+    results = []
+    for label, value in MEASURED.items():
+        if label.startswith("memory "):
+            results.append(figure(f"attendees {label[7:]} ({engine}): peak Python memory", value, "MB",
+                                  "≤ 300 MB", value <= 300))  # fmt: skip
+        elif "bad rows" in label or "dry run" in label:
+            results.append(figure(f"attendees {label} ({engine})", value, "s"))
+        elif label.startswith("badges"):
+            results.append(figure(f"{label} ({engine})", value, "s", "≤ 30 s", value <= 30))
+        else:
+            results.append(figure(f"attendees {label} ({engine})", value, "s", "≤ 3 s", value <= 3))
+    print_results("attendees", results, engine=engine, rows=args.rows)
 
 
 if __name__ == "__main__":

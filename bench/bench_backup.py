@@ -197,6 +197,19 @@ def run(args, work: Path) -> None:
     )
     for report in result.failed + [r for r in reports if not r.ok]:
         print(f"  FAILED {report.destination}: {report.reason}")
+    from bench.common import figure, print_results
+
+    size = f"{args.rows:,} rows + {args.gb:g} GiB, {label}"
+    ok = all(r.ok for r in reports) and not result.failed
+    print_results(
+        "backup",
+        [
+            figure(f"backup create ({size})", created, "s"),
+            figure(f"backup verify ({size})", verified, "s", "all copies verify", ok),
+            figure(f"backup create, peak RSS ({size})", created_rss.peak / 1024, "MB"),
+        ],
+        engine=engine,
+    )
     if engine == "postgresql":
         from django.core.management import call_command
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"), str(Path(__file__).resolve().parents[1])]
 
-from bench.common import database_label, measure, setup_django  # noqa: E402
+from bench.common import database_label, figure, measure, print_results, setup_django  # noqa: E402
 
 ZH_WORDS = """
 会议 议程 签到 茶歇 主旨演讲 分论坛 圆桌讨论 嘉宾 参会代表 会务组 报到 接送机 酒店
@@ -170,6 +170,7 @@ def main() -> None:
         generate(args.documents)
     print(f"database: {database_label()}, engine: {queries.engine()}")
     users = get_user_model().objects
+    timings = []
     for username in ("admin", "han.mei", "qian.hao"):
         user = users.get(username=username)
         print(f"-- as {username}")
@@ -184,6 +185,18 @@ def main() -> None:
             hits = run()
             median, p95 = measure(run, args.rounds)
             print(f"   {q:<16} hits {hits:>6}   median {median:8.1f} ms   p95 {p95:8.1f} ms")
+            timings.append((median, p95, f"{q} as {username}"))
+    slowest = max(timings)
+    worst_p95 = max(timings, key=lambda t: t[1])
+    label = f"document search ({database_label()}, {args.documents:,} documents)"
+    print_results(
+        "document_search",
+        [
+            figure(f"{label}: slowest median ({slowest[2]})", slowest[0], "ms", "< 300 ms", slowest[0] < 300),
+            figure(f"{label}: highest p95 ({worst_p95[2]})", worst_p95[1], "ms"),
+        ],
+        engine=database_label(),
+    )
 
 
 if __name__ == "__main__":

@@ -251,6 +251,29 @@ def main() -> None:
                 if (got, size) != (sha, args.mb * 1024 * 1024):
                     raise SystemExit(f"{via} {label}: the downloaded bytes differ from the upload")
         print("all downloads identical to the uploaded file (SHA-256)")
+        from bench.common import figure, print_results
+
+        label, _took, growth = max(SHOWN, key=lambda shown: shown[2])
+        slowest = max(SHOWN, key=lambda shown: shown[1])
+        print_results(
+            "document_stream",
+            [
+                figure(
+                    f"{args.mb} MiB transfer, largest server RSS growth "
+                    f"({' '.join(label.split())}, {engine})",
+                    growth,
+                    "MB",
+                    f"flat: < {args.mb / 2:.0f} MB (half the file)",
+                    growth < args.mb / 2,
+                ),
+                figure(
+                    f"{args.mb} MiB transfer, slowest ({' '.join(slowest[0].split())}, {engine})",
+                    slowest[1],
+                    "s",
+                ),  # fmt: skip
+            ],
+            engine=engine,
+        )
     finally:
         server.terminate()
         try:
@@ -262,8 +285,13 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+#: (label, seconds, RSS growth in MB) of every transfer, for the RESULT line.
+SHOWN: list[tuple[str, float, float]] = []
+
+
 def show(label: str, took: float, sampler: Sampler) -> None:
     growth = (sampler.peak - sampler.before) / 1024
+    SHOWN.append((label, took, growth))
     print(
         f"{label:<44}{took:8.2f}s{sampler.before / 1024:10.0f}MB{sampler.peak / 1024:7.0f}MB{growth:7.0f}MB"
     )

@@ -11,7 +11,7 @@ client), so the figures are server time without the network.
 import argparse
 import time
 
-from common import database_label, report, setup_django
+from common import database_label, figure, print_results, report, setup_django
 
 
 def main() -> None:
@@ -67,8 +67,11 @@ def main() -> None:
         ),
         ("load and validate the default rulebook", lambda: load_rulebook(DEFAULT_RULEBOOK_PATH), "ms"),
     ]
+    results = []
     for name, function, _unit in figures:
-        report(name, function, args.rounds, with_queries=not name.startswith(("due", "load")))
+        median, p95 = report(name, function, args.rounds, with_queries=not name.startswith(("due", "load")))
+        results.append(figure(f"{name} ({database_label()}, {args.projects} projects): median", median, "ms"))
+    print_results("foundation", results, engine=database_label())
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import os
 import sys
 import time
 
-from common import ROOT, database_label, report, setup_django
+from common import ROOT, database_label, figure, print_results, report, setup_django
 
 
 def _setup_existing() -> None:
@@ -105,7 +105,9 @@ def main() -> None:
                 lambda kpi=kpi: queries.figure(kpi, scope, year, trend=True, rulebook=rulebook),
                 max(1, rounds // 2),
             )
-    report("all KPIs, one year, all units, 5-year trends", lambda: queries.dashboard(scope, year), rounds)
+    median, _p95 = report(
+        "all KPIs, one year, all units, 5-year trends", lambda: queries.dashboard(scope, year), rounds
+    )
     report("all KPIs, one year, without trends", lambda: queries.dashboard(scope, year, trend=False), rounds)
     month = periods.parse(f"{year.year}-06")
     month_scope = queries.scope_for(month, queries.Filters(), admin)
@@ -117,7 +119,20 @@ def main() -> None:
         lambda: client.get(f"/api/v1/kpis/?period={year.key}"),
         args.rounds,
     )
-    report("dashboard page /kpis/?period=<year>", lambda: client.get(f"/kpis/?period={year.key}"), rounds)
+    page, _p95 = report(
+        "dashboard page /kpis/?period=<year>", lambda: client.get(f"/kpis/?period={year.key}"), rounds
+    )
+    label = f"({database_label()}, {counts['projects']} meetings over {args.years} years)"
+    print_results(
+        "kpis",
+        [
+            figure(
+                f"every KPI for one year with trends {label}: median", median, "ms", "< 300 ms", median < 300
+            ),
+            figure(f"KPI dashboard page {label}: median", page, "ms"),
+        ],
+        engine=database_label(),
+    )
 
 
 if __name__ == "__main__":

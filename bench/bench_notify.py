@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.common import report, setup_django  # noqa: E402
+from bench.common import database_label, figure, print_results, report, setup_django  # noqa: E402
 
 
 def main() -> None:
@@ -33,8 +33,13 @@ def main() -> None:
         with transaction.atomic():
             notify(user, f"设备故障 #{counter['n']}", body="主会场投影", url="/incidents/1/", kind="incident")
 
-    report("notify() + 4 deliveries enqueued on commit (1 in-app)", one, 200)
+    median, p95 = report("notify() + 4 deliveries enqueued on commit (1 in-app)", one, 200)
     print(f"queued tasks: {len(HUEY.pending())}")
+    print_results(
+        "notify",
+        [figure(f"notify() with 4 deliveries queued ({database_label()}): median", median, "ms")],
+        engine=database_label(),
+    )
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def drive(port: int, payloads: list[bytes]) -> dict:
     return {"seconds": time.perf_counter() - started, "latencies": sorted(latencies), "statuses": statuses}
 
 
-def results_page(survey_id: int) -> None:
+def results_page(survey_id: int) -> float:
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -200,7 +200,7 @@ def results_page(survey_id: int) -> None:
         response = client.get(f"/surveys/{survey_id}/results/")
         assert response.status_code == 200, response.status_code
 
-    report(f"results page, {RESPONSES:,} responses", page, 15)
+    median, _p95 = report(f"results page, {RESPONSES:,} responses", page, 15)
     from huiyi.feedback.surveys import queries
     from huiyi.feedback.surveys.models import Survey
 
@@ -211,9 +211,18 @@ def results_page(survey_id: int) -> None:
         f"collection rate {summary.collection_percent}% · weighted score {summary.score_shown} · "
         f"composite {summary.composite_shown}"
     )
+    return median
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=RESPONSES)
+    args = parser.parse_args()
+    globals()["RESPONSES"] = args.responses
+    from bench.common import figure, print_results
+
     database_url, admin_url = fresh_database()
     data_dir = tempfile.mkdtemp(prefix="huiyi-bench-surveys-")
     try:
@@ -256,7 +265,19 @@ def main() -> None:
             f"responses stored: {stored:,} (expected {RESPONSES:,}) — "
             f"{'OK' if stored == RESPONSES else 'MISMATCH'}"
         )
-        results_page(survey_id)
+        page = results_page(survey_id)
+        label = f"({engine}, {RESPONSES:,} responses, {CLIENTS} clients)"
+        print_results(
+            "surveys",
+            [
+                figure(f"survey answers submitted {label}: throughput", len(lat) / outcome["seconds"], "/s"),
+                figure(f"survey answers submitted {label}: p99", percentile(lat, 99), "ms"),
+                figure(f"survey answers submitted {label}: errors", errors, "", "0", errors == 0),
+                figure(f"survey answers stored {label}", stored, "", f"{RESPONSES}", stored == RESPONSES),
+                figure(f"survey results page {label}: median", page, "ms", "< 300 ms", page < 300),
+            ],
+            engine=engine,
+        )
     finally:
         if admin_url:
             from django.db import connections
