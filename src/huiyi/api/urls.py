@@ -23,7 +23,20 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("projects/<int:pk>/close-phase/", ClosePhaseView.as_view(), name="project-close-phase"),
-    path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            api_version="1.0.0",
+            # The error responses of every operation (see schema.document_error_responses).
+            custom_settings={
+                "POSTPROCESSING_HOOKS": [
+                    "drf_spectacular.hooks.postprocess_schema_enums",
+                    "huiyi.api.schema.document_error_responses",
+                ]
+            },
+        ),
+        name="schema",
+    ),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("huiyi.calendar.urls")),
     path("rulebook/", include("huiyi.rulebook.api_urls")),
