@@ -116,3 +116,10 @@ def test_every_operation_documents_its_errors_with_the_error_body(contract):
                     assert "content" in response, (method, path, code)
             if "404" in responses and "content" in responses["404"]:
                 assert responses["404"]["content"].keys() == error.keys(), (method, path)
+
+
+def test_rulebook_check_for_a_project_one_cannot_see_is_a_documented_404(call, team):
+    """issue 10: POST /rulebook/check/ with an unknown `project` answered an undocumented 404."""
+    body = {"control_point": "CCP-02", "project": 999_999}
+    response = call(team["pm"], "POST /api/v1/rulebook/check/", body=body)
+    assert response.status_code == 404

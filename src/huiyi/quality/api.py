@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,7 +47,13 @@ class CheckResponseSerializer(serializers.Serializer):
 class RulebookCheckView(APIView):
     """What-if: compare draft values with a control point's criteria. Nothing is stored."""
 
-    @extend_schema(request=CheckRequestSerializer, responses={200: CheckResponseSerializer})
+    @extend_schema(
+        request=CheckRequestSerializer,
+        responses={
+            200: CheckResponseSerializer,
+            404: OpenApiResponse(description="The `project` does not exist or you cannot see it."),
+        },
+    )
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
         if "control_point" not in data:
