@@ -268,7 +268,9 @@ class ControlPointResult(models.Model):
         ordering = ["-evaluated_at", "-pk"]
         indexes = [
             models.Index(fields=["project", "rule_id", "-evaluated_at"], name="quality_cpr_latest"),
-            models.Index(fields=["project"], condition=Q(is_current=True), name="quality_cpr_current"),
+            models.Index(
+                fields=["project", "verdict"], condition=Q(is_current=True), name="quality_cpr_current"
+            ),
         ]
 
     def __str__(self):

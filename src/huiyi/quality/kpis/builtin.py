@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
     F,
     FloatField,
     Func,
@@ -77,6 +78,12 @@ def count_of(queryset: QuerySet) -> Coalesce:
     """A correlated ``SELECT COUNT(*)`` of ``queryset`` (which refers to the outer row); 0 if none."""
     counted = queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _sum_of(queryset: QuerySet, field: str) -> Subquery:
+    """A correlated ``SELECT SUM(field)`` of ``queryset`` (NULL if none)."""
+    summed = queryset.order_by().annotate(_s=Func(F(field), function="SUM")).values("_s")
+    return Subquery(summed, output_field=DecimalField())
 
 
 def _one_if(condition: Q) -> Case:
@@ -304,6 +311,16 @@ def _in_scope(scope: Scope, prefix: str = "project") -> Q:
 # -- Q, S, E, P ----------------------------------------------------------------------------------------------
 
 
+def _client_surveys(project_ids) -> QuerySet:
+    return Survey.objects.filter(project__in=project_ids, audience=Audience.CLIENT)
+
+
+def _scored_answers() -> QuerySet:
+    """The scored responses of the outer survey. Client answers are read from the client surveys, each
+    counted on the response's survey index: attendee responses are fifty times as many and never scanned."""
+    return Response.objects.filter(survey=OuterRef("pk"), score__isnull=False)
+
+
 def _per_project_sources(projects: QuerySet, now: dt.datetime) -> dict[str, QuerySet]:
     """Per project (column ``pid``) of ``projects``: P's criteria, S's client answers and revisits, E's tasks,
     each one query grouped by project over its own table (no correlated subquery per project)."""
@@ -321,12 +338,12 @@ def _per_project_sources(projects: QuerySet, now: dt.datetime) -> dict[str, Quer
             measured=Count("pk"),
         ),
         "a": per_project(
-            Response.objects.filter(
-                survey__project__in=ids, survey__audience=Audience.CLIENT, score__isnull=False
+            _client_surveys(ids).annotate(
+                _sat=count_where(_scored_answers(), Q(score__gte=line_scale)), _n=count_of(_scored_answers())
             ),
-            "survey__project",
-            sat=Count("pk", filter=Q(score__gte=line_scale)),
-            n=Count("pk"),
+            "project",
+            sat=Sum("_sat"),
+            n=Sum("_n"),
         ),
         "r": per_project(
             Revisit.objects.filter(project__in=ids, outcome=Revisit.Outcome.DONE, score__isnull=False),
@@ -810,7 +827,7 @@ def _client_scores(scope: Scope) -> QuerySet:
 
 
 def _answer_aggregates():
-    return {"answer_points": Sum("score"), "n_answers": Count("pk")}
+    return {"answer_points": Sum("_points"), "n_answers": Sum("_n")}
 
 
 def _revisit_aggregates():
@@ -819,8 +836,10 @@ def _revisit_aggregates():
 
 CLIENT_SCORES = (
     Rows(
-        _of_projects(Response, "survey__project", survey__audience=Audience.CLIENT, score__isnull=False),
-        "survey__project__start",
+        lambda scope: _client_surveys(scope.projects().values("pk")).annotate(
+            _points=_sum_of(_scored_answers(), "score"), _n=count_of(_scored_answers())
+        ),
+        "project__start",
         _answer_aggregates,
     ),
     Rows(

@@ -32,6 +32,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(mark_latest, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='controlpointresult',
-            index=models.Index(condition=models.Q(('is_current', True)), fields=['project'], name='quality_cpr_current'),
+            index=models.Index(condition=models.Q(('is_current', True)), fields=['project', 'verdict'], name='quality_cpr_current'),
         ),
     ]
