@@ -8,7 +8,7 @@ with a real huey queue (not immediate). Nothing is sent: no consumer runs. Run w
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import database_label, figure, print_results, report, setup_django  # noqa: E402
 

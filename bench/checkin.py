@@ -217,6 +217,12 @@ def start_gunicorn(
     raise SystemExit("gunicorn did not start within 120 s")
 
 
+def log_tail(process: subprocess.Popen, lines: int = 15) -> str:
+    """The last lines of the server's log (why a worker died, for instance)."""
+    log = getattr(process, "log_path", None)
+    return "\n".join(Path(log).read_text(errors="replace").splitlines()[-lines:]) if log else ""
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -289,15 +295,21 @@ async def drive(
                 begin = scheduled
             else:
                 begin = time.perf_counter()
-            writer.write(requests[index])
-            status, body, closes = await read_response(reader)
+            try:
+                writer.write(requests[index])
+                status, body, closes = await read_response(reader)
+                label = classify(status, body)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                # The server dropped the connection without an answer (a worker killed or restarted):
+                # an error of the run, counted as such; the client reconnects and goes on.
+                status, label, closes = 0, "connection closed without an answer", True
             latencies.append(time.perf_counter() - begin)
             if closes:
                 reconnects[0] += 1
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
             statuses[status] += 1
-            results[classify(status, body)] += 1
+            results[label] += 1
         writer.close()
 
     await asyncio.gather(*(client() for _ in range(clients)))
