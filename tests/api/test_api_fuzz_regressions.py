@@ -69,14 +69,22 @@ def team(make_user, make_project, org):
     unit = org["north_events"]
     director = make_user("project_director", org["north"], username="director")
     pm = make_user("project_manager", unit, username="pm")
+    am = make_user("account_manager", unit, username="am")
     reception = make_user("reception", unit, username="rec")
     outsider = make_user("project_manager", org["south_events"], username="outsider")
     project = make_project(
         unit,
-        members=[(pm, "project_manager"), (reception, "reception")],
+        members=[(pm, "project_manager"), (am, "account_manager"), (reception, "reception")],
         phase=Phase.RESOURCES,
     )
-    return {"project": project, "director": director, "pm": pm, "rec": reception, "outsider": outsider}
+    return {
+        "project": project,
+        "director": director,
+        "pm": pm,
+        "am": am,
+        "rec": reception,
+        "outsider": outsider,
+    }
 
 
 # -- errors the schema did not mention --------------------------------------------------------------------
@@ -123,3 +131,25 @@ def test_rulebook_check_for_a_project_one_cannot_see_is_a_documented_404(call, t
     body = {"control_point": "CCP-02", "project": 999_999}
     response = call(team["pm"], "POST /api/v1/rulebook/check/", body=body)
     assert response.status_code == 404
+
+
+# -- null and "" the schema did not allow -----------------------------------------------------------------
+
+
+def test_a_relation_not_set_is_null_and_a_choice_not_made_is_blank_in_the_schema(call, team):
+    """issue 10: a declared related field (`nonconformance = PrimaryKeyRelatedField(read_only=True)`) on a
+    nullable foreign key answers null, a read-only choice of a blank model field answers "": the schema said
+    "integer" and an enum without "". A new complaint has no nonconformance and no confirmation method."""
+    body = {"project": team["project"].pk, "channel": "email", "severity": "serious", "content": "资料缺页"}
+    response = call(team["am"], "POST /api/v1/complaints/", body=body)
+    assert response.status_code == 201
+    assert response.json()["nonconformance"] is None
+    assert response.json()["confirmation_method"] == ""
+
+
+def test_a_rulebook_version_nobody_created_conforms(call, team):
+    """issue 10: the default rulebook version has no creator, activator or predecessor (null slugs)."""
+    response = call(team["pm"], "GET /api/v1/rulebook/versions/")
+    assert response.status_code == 200
+    first = response.json()["results"][0]
+    assert first["created_by"] is None and first["based_on"] is None

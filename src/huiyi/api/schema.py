@@ -4,9 +4,17 @@
   documents only the success responses; `document_error_responses` adds the errors each operation can
   answer (a client — or schemathesis — would otherwise meet a 404 the schema never mentioned). Codes an
   operation documents itself (e.g. check-in's 422) are left as they are.
+- A declared related field (`owner = StringRelatedField()`) or a read-only choice field
+  (`read_only_fields`) loses what the model knows: that the relation may be empty (null) or the choice not
+  made yet (""). drf-spectacular then documents a non-nullable string or an enum without "", and the API
+  answers null or "". The two field extensions below put the model's null/blank back into the response
+  schema.
 """
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from rest_framework import serializers
 
 ERROR_COMPONENT = "Error"
 ERROR_SCHEMA = {
@@ -43,6 +51,64 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Token-based authentication: `Token <key>` from POST /api/v1/auth/token/.",
         }
+
+
+def _model_fields(field) -> list[models.Field] | None:
+    """The model fields a serializer field's source walks through (owner.display_name → [owner, display_name
+    of User]), or None when the source is not a plain chain of model fields of a ModelSerializer."""
+    parent = field.parent
+    model = getattr(getattr(parent, "Meta", None), "model", None)
+    if model is None or not isinstance(parent, serializers.ModelSerializer) or field.source == "*":
+        return None
+    chain = []
+    for attr in field.source_attrs:
+        if model is None:
+            return None
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return None
+        chain.append(model_field)
+        model = model_field.related_model if model_field.is_relation else None
+    return chain
+
+
+class NullableRelatedFieldScheme(OpenApiSerializerFieldExtension):
+    """A related field whose source crosses a nullable relation answers null: say so in responses."""
+
+    target_class = serializers.RelatedField
+    match_subclasses = True
+    priority = -1  # a more specific extension wins
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        chain = _model_fields(self.target)
+        if direction == "response" and chain and any(f.null for f in chain):
+            schema["nullable"] = True
+        return schema
+
+
+class UnsetChoiceFieldScheme(OpenApiSerializerFieldExtension):
+    """A read-only choice field of a model field that may be blank or null answers "" or null: add them to
+    the response enum, as drf-spectacular does for a writable field (allow_blank / allow_null)."""
+
+    target_class = serializers.ChoiceField
+    match_subclasses = True
+    priority = -1
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        chain = _model_fields(self.target)
+        if direction != "response" or not chain or "enum" not in schema:
+            return schema
+        if isinstance(self.target, serializers.MultipleChoiceField):
+            return schema
+        if chain[-1].blank and "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+        if any(f.null for f in chain) and None not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], None]
+            schema["nullable"] = True
+        return schema
 
 
 def _error_responses(method: str, operation: dict) -> dict[str, str]:
