@@ -28,7 +28,7 @@ from django.utils.translation import override
 
 from huiyi.core import links
 from huiyi.core.audit import record_event
-from huiyi.core.files import file_facts
+from huiyi.core.files import file_facts, safe_name
 from huiyi.core.notifications import notify
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.display import text
@@ -198,7 +198,8 @@ def _validate_photo(photo):
         with Image.open(photo) as image:
             kind = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        # a "decompression bomb" declares more pixels than Pillow will decode (issue 10)
         raise ValidationError(
             {"photo": _("This file is not a photo we can read (JPEG, PNG or WebP).")}
         ) from None
@@ -279,6 +280,8 @@ def report_incident(
         created_by=by,
     )
     if photo:
+        # stored under a name of our own with the extension its bytes prove, never the sender's (issue 10)
+        photo.name = safe_name(photo, facts)
         incident.photo = photo
         incident.photo_sha256 = facts.sha256
     _save(incident)

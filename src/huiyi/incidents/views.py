@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.core import links
+from huiyi.core.files import download
 from huiyi.projects.models import MeetingProject
 
 from . import forms, queries, report, services
@@ -369,12 +370,10 @@ def photo(request, pk):
     incident = _incident(request, pk)
     if not incident.photo:
         raise PermissionDenied
-    with incident.photo.open("rb") as handle:
-        data = handle.read()
-    import mimetypes
-
-    kind = mimetypes.guess_type(incident.photo.name)[0] or "application/octet-stream"
-    return HttpResponse(data, content_type=kind)
+    # The type comes from the photo's bytes, never from its name: shown inline only as a proven image, any
+    # other content is an attachment of type octet-stream (issue 10).
+    extension = incident.photo.name.rsplit(".", 1)[-1] if "." in incident.photo.name else "bin"
+    return download(incident.photo, f"incident-{incident.number}.{extension}", inline=True)
 
 
 @login_required
