@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from huiyi.calendar.services import due
 from huiyi.core import links
 from huiyi.core.audit import record_event
-from huiyi.core.files import file_facts
+from huiyi.core.files import file_facts, safe_name, sniffed_type
 from huiyi.core.notifications import notify
 from huiyi.quality import formulas
 from huiyi.rulebook.display import format_value
@@ -209,11 +209,6 @@ def update_draft(
     return contract
 
 
-def _file_facts(upload) -> tuple[str, int, str]:
-    facts = file_facts(upload)
-    return facts.sha256, facts.size, facts.mime
-
-
 ALLOWED_COPY_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
@@ -226,13 +221,17 @@ def attach_signed_copy(contract: Contract, upload, *, by) -> Contract:
         raise ValidationError({"signed_copy": _("This version is no longer in force.")})
     if contract.signed_copy and contract.status == Contract.Status.SIGNED:
         raise ValidationError({"signed_copy": _("The signed copy of a signed contract is kept as it is.")})
-    sha256, size, mime = _file_facts(upload)
+    facts = file_facts(upload)
+    sha256, size = facts.sha256, facts.size
     if size == 0:
         raise ValidationError({"signed_copy": _("The file is empty.")})
+    # The type is what the bytes are, not what the sender declares: HTML named .pdf is refused (issue 10).
+    kind = sniffed_type(upload)
+    mime = kind[0] if kind else ""
     if mime not in ALLOWED_COPY_TYPES:
         raise ValidationError({"signed_copy": _("Upload a PDF, JPEG or PNG scan of the signed contract.")})
     old = contract.signed_copy_sha256
-    contract.signed_copy.save(upload.name, upload, save=False)
+    contract.signed_copy.save(safe_name(upload, facts), upload, save=False)
     contract.signed_copy_name = upload.name[:200]
     contract.signed_copy_sha256, contract.signed_copy_size, contract.signed_copy_mime = sha256, size, mime
     contract.full_clean()

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.core import links
+from huiyi.core.files import download
 from huiyi.projects.queries import visible_projects
 
 from . import queries, services
@@ -205,12 +206,7 @@ def signed_copy_download(request, pk: int):
     contract = _contract(request, pk)
     if not contract.signed_copy:
         raise Http404
-    return FileResponse(
-        contract.signed_copy.open("rb"),
-        as_attachment=True,
-        filename=contract.signed_copy_name or "contract",
-        content_type=contract.signed_copy_mime or "application/octet-stream",
-    )
+    return download(contract.signed_copy, contract.signed_copy_name or "contract")  # type from the bytes
 
 
 @login_required
