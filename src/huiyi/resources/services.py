@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiyi.core.audit import record_event
-from huiyi.core.files import file_facts
+from huiyi.core.files import file_facts, safe_name
 from huiyi.quality import formulas
 from huiyi.rulebook.services import rulebook_for
 
@@ -331,6 +331,12 @@ def _hash(upload) -> str:
     return file_facts(upload).sha256
 
 
+def _renamed(upload):
+    """Store an upload under a name of our own (issue 10): the sender's name may hold a path or ".html"."""
+    upload.name = safe_name(upload)
+    return upload
+
+
 @transaction.atomic
 def book(project, *, by, confirmation_document=None, layout_drawing=None, **fields) -> Booking:
     """Book a room, device, person or material for the project; overlapping rooms/devices are refused."""
@@ -346,10 +352,10 @@ def book(project, *, by, confirmation_document=None, layout_drawing=None, **fiel
                 }
             )
     if confirmation_document:
-        booking.confirmation_document = confirmation_document
+        booking.confirmation_document = _renamed(confirmation_document)
         booking.document_sha256 = _hash(confirmation_document)
     if layout_drawing:
-        booking.layout_drawing = layout_drawing
+        booking.layout_drawing = _renamed(layout_drawing)
     if booking.confirmed:
         booking.confirmed_at, booking.confirmed_by = timezone.now(), by
     booking.full_clean()
@@ -366,7 +372,7 @@ def confirm_booking(booking: Booking, *, by, document=None) -> Booking:
     if document is None and not locked.confirmation_document:
         raise ValidationError({"confirmation_document": _("Upload the confirmation letter or contract.")})
     if document is not None:
-        locked.confirmation_document = document
+        locked.confirmation_document = _renamed(document)
         locked.document_sha256 = _hash(document)
     return _saved(locked, confirmed=True, confirmed_at=timezone.now(), confirmed_by=by)
 
@@ -376,7 +382,7 @@ def attach_layout_drawing(booking: Booking, *, by, drawing) -> Booking:
     _require_change(booking.project, by)
     if booking.kind != Booking.Kind.VENUE:
         raise ValidationError({"layout_drawing": _("A layout drawing belongs to a room booking.")})
-    return _saved(booking, layout_drawing=drawing)
+    return _saved(booking, layout_drawing=_renamed(drawing) if drawing else drawing)
 
 
 @transaction.atomic

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huiyi.core.files import download
 from huiyi.projects.models import MeetingProject
 from huiyi.projects.queries import visible_projects
 from huiyi.rulebook.display import text, unit_label
@@ -512,7 +513,7 @@ def booking_file(request, pk: int, which: str):
     file = {"confirmation": booking.confirmation_document, "layout": booking.layout_drawing}.get(which)
     if not file:
         raise Http404
-    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    return download(file, file.name.rsplit("/", 1)[-1])  # type from the bytes, an attachment (issue 10)
 
 
 @login_required

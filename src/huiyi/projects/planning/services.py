@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from huiyi.core import links
 from huiyi.core.audit import record_event
-from huiyi.core.files import file_facts
+from huiyi.core.files import file_facts, safe_name
 from huiyi.core.notifications import notify
 
 from . import queries
@@ -485,7 +485,8 @@ def archive_signed_copy(version: PlanVersion, upload, *, by) -> SignedCopy:
         size=upload.size,
         uploaded_by=by,
     )
-    copy.file.save(copy.original_name, ContentFile(upload.read()), save=False)
+    # stored under a name of our own; the sender's name is kept only as text (issue 10)
+    copy.file.save(safe_name(upload, facts), ContentFile(upload.read()), save=False)
     copy.full_clean()
     copy.save()
     return copy

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.core import links
+from huiyi.core.files import download
 from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.quality import formulas
@@ -311,7 +312,7 @@ def upload_signed_copy(request, pk: int):
 def signed_copy(request, copy_pk: int):
     copy = get_object_or_404(SignedCopy.objects.select_related("version__project"), pk=copy_pk)
     _version_for(request, copy.version_id)
-    return FileResponse(copy.file.open("rb"), as_attachment=True, filename=copy.original_name)
+    return download(copy.file, copy.original_name)  # type from the bytes, an attachment (issue 10)
 
 
 @login_required

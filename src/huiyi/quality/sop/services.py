@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huiyi.core.files import safe_name
 from huiyi.rulebook.requirements import REQUIREMENTS
 from huiyi.rulebook.services import active_rulebook
 
@@ -123,6 +124,8 @@ def add_version(
         _refuse(_("Give the date the version takes effect."), "effective_from")
     if meeting is not None and meeting.held_on > effective_from:
         _refuse(_("A version decided at a meeting cannot take effect before the meeting."), "effective_from")
+    if file:
+        file.name = safe_name(file)  # a name of our own, never the sender's (issue 10)
     with transaction.atomic(), _actor(by):
         Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
         number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1

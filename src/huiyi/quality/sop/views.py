@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from huiyi.core.files import download
 from huiyi.core.forms import apply_service_errors
 
 from . import forms, queries, services
@@ -94,9 +95,9 @@ def version_file(request, pk):
     version = get_object_or_404(ProcedureVersion, pk=pk)
     if not version.file:
         raise Http404
-    return FileResponse(
-        version.file.open("rb"), as_attachment=True, filename=version.file.name.rsplit("/", 1)[-1]
-    )
+    extension = version.file.name.rsplit(".", 1)[-1] if "." in version.file.name else "bin"
+    name = f"{version.procedure.code}-v{version.number}.{extension}"
+    return download(version.file, name)  # type from the bytes, an attachment (issue 10)
 
 
 @login_required
