@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huiyi.core.files import file_facts
+from huiyi.core.files import PackageError, PackageLimits, check_package, file_facts
 from huiyi.rulebook.services import active_rulebook, rulebook_for
 
 from . import catalogue, crypto, sniff
@@ -35,6 +35,8 @@ from .models import (
 )
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+#: What a .docx/.xlsx/.pptx may declare it inflates to (XML compresses some 5–20 times; pictures not at all).
+PACKAGE_LIMITS = PackageLimits(entries=10_000, unzipped=1024 * 1024 * 1024, ratio=500)
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -150,6 +152,19 @@ def _check_upload(upload, filename: str, field: str = "file"):
         raise ValidationError({field: _("The file is empty.")})
     if not sniff.content_matches(ext, upload):
         raise ValidationError({field: _("The content of the file is not a %(ext)s file.") % {"ext": ext}})
+    if ext in sniff.OOXML_PART:
+        try:  # a "zip bomb": a small package whose parts inflate to gigabytes (issue 10)
+            check_package(upload, PACKAGE_LIMITS)
+        except PackageError as error:
+            raise ValidationError(
+                {
+                    field: _(
+                        "The %(ext)s file would inflate to %(mb)s MB in %(parts)s parts when opened; it is "
+                        "refused."
+                    )
+                    % {"ext": ext, "mb": error.unzipped_mb, "parts": error.entries}
+                }
+            ) from error
     return ext
 
 

@@ -21,11 +21,16 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from huiyi.core.files import PackageError, PackageLimits, check_package
+
 from .models import Attendee, Category, Language
 
 #: The largest file and the most rows accepted (a meeting of 50,000 is a very large congress).
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 50_000
+#: What an .xlsx may declare it inflates to: 50,000 rows are some 50 MB of XML; a "zip bomb" is refused
+#: before openpyxl inflates it (openpyxl reads the shared strings into memory whole). Issue 10.
+PACKAGE_LIMITS = PackageLimits(entries=1_000, unzipped=256 * 1024 * 1024, ratio=200)
 
 #: Fields an import can fill, in the order the mapping step shows them.
 FIELDS = [
@@ -270,6 +275,17 @@ def read_table(data: bytes, filename: str = "") -> Table:
             % {"size": MAX_FILE_BYTES // (1024 * 1024)}
         )
     if data[:4] == b"PK\x03\x04":
+        try:
+            check_package(io.BytesIO(data), PACKAGE_LIMITS)
+        except PackageError as error:
+            if error.readable:  # an unreadable package gets openpyxl's message below
+                raise ImportFileError(
+                    _(
+                        "This workbook would inflate to %(mb)s MB in %(parts)s parts when opened, far more "
+                        "than an attendee list; it is refused. Save it again from Excel or WPS, or as CSV."
+                    )
+                    % {"mb": error.unzipped_mb, "parts": error.entries}
+                ) from error
         raw_rows, kind, encoding = _xlsx_rows(data), "xlsx", ""
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(
