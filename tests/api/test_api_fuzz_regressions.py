@@ -153,3 +153,33 @@ def test_a_rulebook_version_nobody_created_conforms(call, team):
     assert response.status_code == 200
     first = response.json()["results"][0]
     assert first["created_by"] is None and first["based_on"] is None
+
+
+# -- whole lists documented as pages ----------------------------------------------------------------------
+
+
+def test_starting_the_review_chain_answers_every_step_as_documented(call, team):
+    """issue 10: POST /reviews/ answers the chain's steps as a list; the schema said a paginated object
+    (and offered `page` on a POST)."""
+    response = call(team["pm"], "POST /api/v1/projects/{project_pk}/reviews/", project_pk=team["project"].pk)
+    assert response.status_code == 201
+    assert isinstance(response.json(), list) and response.json()[0]["position"] == 1
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "GET /api/v1/audits/{id}/items/",
+        "GET /api/v1/incidents/{id}/chain/",
+        "GET /api/v1/projects/{project_pk}/bookings/{id}/checks/",
+        "GET /api/v1/projects/{project_pk}/bookings/{id}/checks/rules/",
+        "POST /api/v1/projects/{project_pk}/reviews/",
+    ],
+)
+def test_actions_answering_a_whole_list_document_a_list(contract, operation):
+    """issue 10: these answer every row (no pagination); drf-spectacular documented a page of them."""
+    method, path = operation.split(" ", 1)
+    raw = contract.raw_schema["paths"][path][method.lower()]
+    success = next(code for code in raw["responses"] if code.startswith("2"))
+    assert raw["responses"][success]["content"]["application/json"]["schema"]["type"] == "array"
+    assert "page" not in {parameter["name"] for parameter in raw.get("parameters", [])}

@@ -14,6 +14,7 @@
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
 ERROR_COMPONENT = "Error"
@@ -51,6 +52,14 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Token-based authentication: `Token <key>` from POST /api/v1/auth/token/.",
         }
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Only reading a list (GET) is paginated: a write that answers with several rows (starting a review
+    chain answers with its steps) answers them all, and takes no `page` parameter."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
 
 
 def _model_fields(field) -> list[models.Field] | None:

@@ -315,6 +315,8 @@ class ChainView(_IncidentAction):
     """The escalation state: each step of the command chain (red = escalated or nobody holds the role)."""
 
     serializer_class = ChainStepSerializer
+    pagination_class = None  # the whole chain, a handful of steps
+    filter_backends: list = []
 
     @extend_schema(responses=ChainStepSerializer(many=True))
     def get(self, request, pk):

@@ -353,7 +353,13 @@ class ProjectBookingViewSet(
         responses={201: EquipmentCheckSerializer},
         summary="Record a pre-use check",
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+        pagination_class=None,  # every check of the device, newest first
+        filter_backends=[],
+    )
     def checks(self, request, *args, **kwargs):
         """The pre-use checks of a booked device, newest first. POST records one: each reading is judged
         against the project's rulebook (its rules for the device's category) and the verdicts come back in
@@ -387,7 +393,7 @@ class ProjectBookingViewSet(
         return Response(EquipmentCheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=EquipmentCheckRuleSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="checks/rules")
+    @action(detail=True, methods=["get"], url_path="checks/rules", pagination_class=None, filter_backends=[])
     def check_rules(self, request, *args, **kwargs):
         """The readings a pre-use check of this device takes: one per rule of its category, with the
         rule's requirement from the project's rulebook."""

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from huiyi.accounts.models import User
+from huiyi.api.schema import AutoSchema
 from huiyi.projects.models import MeetingProject
 
 from . import queries, services
@@ -165,10 +166,12 @@ class ReviewStepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Projec
     `outcome` (approved/returned) and `comment` records the department's decision."""
 
     serializer_class = ReviewStepSerializer
+    schema = AutoSchema()  # POST answers with every step of the chain, not a page of them
 
     def project_queryset(self, project):
         return queries.review_steps(project)
 
+    @extend_schema(request=None, responses={201: ReviewStepSerializer(many=True)})
     def create(self, request, *args, **kwargs):
         from rest_framework.response import Response
 

@@ -12,7 +12,12 @@ urlpatterns = [
         path(f"audits/<int:pk>/{name}/", api.AuditViewSet.as_view({"post": name}), name=f"audit-{name}")
         for name in ("start", "complete", "close")
     ],
-    path("audits/<int:pk>/items/", api.AuditViewSet.as_view({"get": "items"}), name="audit-items"),
+    path(
+        "audits/<int:pk>/items/",
+        # The whole checklist, not a page of it (and so the schema says: a list, not a paginated object).
+        api.AuditViewSet.as_view({"get": "items"}, pagination_class=None),
+        name="audit-items",
+    ),
     path(
         "audits/<int:pk>/items/<int:item_pk>/",
         api.AuditViewSet.as_view({"post": "assess"}),
