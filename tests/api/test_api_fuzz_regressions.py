@@ -183,3 +183,31 @@ def test_actions_answering_a_whole_list_document_a_list(contract, operation):
     success = next(code for code in raw["responses"] if code.startswith("2"))
     assert raw["responses"][success]["content"]["application/json"]["schema"]["type"] == "array"
     assert "page" not in {parameter["name"] for parameter in raw.get("parameters", [])}
+
+
+# -- success codes the schema did not mention -------------------------------------------------------------
+
+
+def test_sending_the_requirements_link_is_a_documented_201(call, team):
+    """issue 10: POST /requirements/send/ creates the link and answers 201; the schema said 200."""
+    from huiyi.accounts.services import ensure_default_roles
+
+    ensure_default_roles(update_permissions=True)  # the intake grants of default_roles.yaml
+    project = team["project"]
+    saved = call(
+        team["am"], "PATCH /api/v1/projects/{id}/requirements/", id=project.pk, body={"budget": "1000.00"}
+    )
+    assert saved.status_code == 200
+    response = call(team["am"], "POST /api/v1/projects/{id}/requirements/send/", id=project.pk, body={})
+    assert response.status_code == 201 and "/intake/" in response.json()["url"]
+
+
+def test_raising_a_complaints_nonconformance_twice_answers_the_documented_201_then_200(call, team):
+    """issue 10: the second call answers 200 with the nonconformance raised before; only 201 was
+    documented."""
+    body = {"project": team["project"].pk, "channel": "email", "severity": "serious", "content": "资料缺页"}
+    complaint = call(team["am"], "POST /api/v1/complaints/", body=body).json()
+    operation = "POST /api/v1/complaints/{id}/raise-nonconformance/"
+    first = call(team["director"], operation, id=complaint["id"])
+    again = call(team["director"], operation, id=complaint["id"])
+    assert (first.status_code, again.status_code) == (201, 200)

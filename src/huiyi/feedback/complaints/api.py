@@ -288,7 +288,11 @@ class ComplaintViewSet(
             services.change_severity(complaint, values.pop("severity"), by=request.user, **values)
         )
 
-    @extend_schema(request=None, responses={201: ComplaintNonconformanceLinkSerializer})
+    @extend_schema(
+        request=None,
+        # 201 when it raises the nonconformance, 200 with the one raised before (the call is idempotent).
+        responses={201: ComplaintNonconformanceLinkSerializer, 200: ComplaintNonconformanceLinkSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="raise-nonconformance")
     def raise_nonconformance(self, request, pk=None):
         complaint = self._complaint("complaints.raise_nc")

@@ -406,9 +406,12 @@ class SendLinkView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         request=inline_serializer("SendLink", {"recipient": serializers.CharField(required=False)}),
-        responses=inline_serializer(
-            "ConfirmationLink", {"url": serializers.CharField(), "expires_at": serializers.DateTimeField()}
-        ),
+        responses={
+            201: inline_serializer(
+                "ConfirmationLink",
+                {"url": serializers.CharField(), "expires_at": serializers.DateTimeField()},
+            )
+        },
     )
     def post(self, request, pk):
         project = self.project("intake.change_requirementsrevision")
