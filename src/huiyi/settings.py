@@ -173,12 +173,14 @@ if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER", "").startswit
     _redis = urlsplit(REDIS_URL)
     _database = int((_redis.path or "/0").strip("/") or 0) - int(os.environ["PYTEST_XDIST_WORKER"][2:])
     REDIS_URL = urlunsplit(_redis._replace(path=f"/{max(_database, 0)}"))
+# Redis is a cache and a queue, never the only copy (issue 10): when it does not answer, the cache falls back
+# to each process's memory and tasks wait in the database until it is back (huiyi.core.resilience).
+# Sessions are in the database whatever the cache, so an outage or a flush of Redis signs nobody out.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CACHES = {"default": {"BACKEND": "huiyi.core.resilience.FallbackRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 HUEY = {
     "name": "huiyi",
@@ -186,7 +188,7 @@ HUEY = {
     "consumer": {"workers": 2, "worker_type": "thread"},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    HUEY.update({"huey_class": "huiyi.core.resilience.ResilientRedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 

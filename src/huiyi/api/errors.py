@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from huiyi.core.resilience import database_unavailable, unavailable_response
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -23,6 +26,10 @@ def _flatten(detail) -> dict:
 
 
 def exception_handler(exc, context):
+    if database_unavailable(exc):
+        # The database cannot be reached (restarting, connection cut): 503 + Retry-After, not 500 (issue 10).
+        set_rollback()
+        return unavailable_response(context["request"])
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

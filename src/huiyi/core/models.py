@@ -177,3 +177,19 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.notification_id} → {self.channel}: {self.status}"
+
+
+class ParkedTask(models.Model):
+    """A background task that could not be queued because Redis did not answer: its huey message, kept here
+    until the queue is back and the consumer moves it there (``huiyi.core.resilience``, issue 10)."""
+
+    data = models.BinaryField()
+    priority = models.IntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"parked task {self.pk} ({self.created_at:%Y-%m-%d %H:%M:%S})"

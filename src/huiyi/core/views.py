@@ -1,17 +1,20 @@
+import sys
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.utils import DatabaseError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from . import notifications as notices
-from . import queries
+from . import queries, resilience
 from .forms import AuditSearchForm
 from .glossary import glossary as glossary_terms
 from .permissions import can_view
@@ -89,10 +92,14 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
+    # Called while the exception is being handled: a database that cannot be reached is a 503 (issue 10).
+    if resilience.database_unavailable(sys.exc_info()[1]):
+        return resilience.unavailable_response(request)
     if _wants_json(request):
         message = _("Something went wrong on our side. It has been logged; please try again.")
         return JsonResponse({"error": {"code": "server_error", "message": message, "fields": {}}}, status=500)
-    return render(request, "500.html", status=500)
+    # Without the request's context: its processors query the database, which may be what failed.
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 @login_required
