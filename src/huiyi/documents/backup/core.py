@@ -164,6 +164,17 @@ class _Copies:
             writer.abort()
 
 
+WORK_PREFIX = "huiyi-backup-"
+
+
+def _sweep_work_folders() -> None:
+    """Remove the work folders (a database dump each) that killed runs left in the data dir. Called under the
+    lock, so no other run on this installation is using one (issue 10: kill -9 during `backup create`)."""
+    for path in Path(settings.DATA_DIR).glob(WORK_PREFIX + "*"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def _lock():
     """One backup at a time on this installation (a second run is refused, not interleaved)."""
@@ -402,7 +413,8 @@ def create_backup(
         now = datetime.now(UTC).replace(microsecond=0)
         name = _new_name(now, ready)
         filename = name + (".tar.enc" if key else ".tar")
-        with tempfile.TemporaryDirectory(prefix="huiyi-backup-", dir=settings.DATA_DIR) as work:
+        _sweep_work_folders()
+        with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=settings.DATA_DIR) as work:
             dump = Path(work) / "database.dump"
             counts = snapshot_database(dump)
             for dest in ready:
