@@ -6,12 +6,14 @@ type, body schema) and, for bad input, a 4xx naming the field instead of a 500.
 """
 
 import contextlib
+from datetime import timedelta
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -211,3 +213,28 @@ def test_raising_a_complaints_nonconformance_twice_answers_the_documented_201_th
     first = call(team["director"], operation, id=complaint["id"])
     again = call(team["director"], operation, id=complaint["id"])
     assert (first.status_code, again.status_code) == (201, 200)
+
+
+# -- types -----------------------------------------------------------------------------------------------
+
+
+def test_a_surveys_figures_are_decimal_strings_or_null_as_documented(call, contract, team):
+    """issue 10: collection rate and scores go out as decimal strings ("0.3542"), null before any answer;
+    the schema said non-nullable numbers (REQ-FBK-02: ratios are never floats)."""
+    from huiyi.feedback.surveys import services
+    from huiyi.feedback.surveys.models import Audience
+
+    project = team["project"]
+    survey = services.create_survey(
+        project,
+        by=team["pm"],
+        template=services.default_template(Audience.ATTENDEES),
+        opens_at=timezone.now() - timedelta(hours=1),
+        closes_at=timezone.now() + timedelta(days=2),
+    )
+    response = call(team["pm"], "GET /api/v1/surveys/{id}/", id=survey.pk)
+    assert response.status_code == 200
+    assert response.json()["weighted_score"] is None
+    documented = contract.raw_schema["components"]["schemas"]["Survey"]["properties"]
+    for name in ("collection_rate", "weighted_score", "weighted_score_100", "composite_score"):
+        assert (documented[name]["type"], documented[name]["format"]) == ("string", "decimal"), name

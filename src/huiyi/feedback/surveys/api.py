@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Throttled
@@ -31,6 +30,9 @@ from . import queries, services, throttle
 from .models import Answer, Response, Revisit, Survey, SurveyTemplate
 
 _Q4 = Decimal("0.0001")
+#: The figures go out as decimal strings (ratios are never floats), null while nothing is measured yet.
+_FRACTION = serializers.DecimalField(max_digits=9, decimal_places=4, allow_null=True, read_only=True)
+_SCORE_100 = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, read_only=True)
 ROLE_PERMISSIONS = ("surveys.manage_surveys", "surveys.view_survey", "surveys.view_revisit")
 
 
@@ -116,22 +118,22 @@ class SurveySerializer(serializers.ModelSerializer):
     def get_targeted(self, survey) -> int:
         return self._summary(survey).targeted
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(_FRACTION)
     def get_collection_rate(self, survey):
         rate = self._summary(survey).collection_rate
         return None if rate is None else str(rate.quantize(_Q4))
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(_FRACTION)
     def get_weighted_score(self, survey):
         score = self._summary(survey).score
         return None if score is None else str(score.quantize(_Q4))
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(_SCORE_100)
     def get_weighted_score_100(self, survey):
         score = self._summary(survey).score_100
         return None if score is None else str(score)
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(_FRACTION)
     def get_composite_score(self, survey):
         score = self._summary(survey).composite
         return None if score is None else str(score.quantize(_Q4))
