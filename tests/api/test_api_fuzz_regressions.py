@@ -68,6 +68,9 @@ def call(contract, db):
 
 @pytest.fixture
 def team(make_user, make_project, org):
+    from huiyi.accounts.services import ensure_default_roles
+
+    ensure_default_roles(update_permissions=True)  # every app's grants (role_permissions.yaml)
     unit = org["north_events"]
     director = make_user("project_director", org["north"], username="director")
     pm = make_user("project_manager", unit, username="pm")
@@ -192,9 +195,6 @@ def test_actions_answering_a_whole_list_document_a_list(contract, operation):
 
 def test_sending_the_requirements_link_is_a_documented_201(call, team):
     """issue 10: POST /requirements/send/ creates the link and answers 201; the schema said 200."""
-    from huiyi.accounts.services import ensure_default_roles
-
-    ensure_default_roles(update_permissions=True)  # the intake grants of default_roles.yaml
     project = team["project"]
     saved = call(
         team["am"], "PATCH /api/v1/projects/{id}/requirements/", id=project.pk, body={"budget": "1000.00"}
@@ -238,3 +238,11 @@ def test_a_surveys_figures_are_decimal_strings_or_null_as_documented(call, contr
     documented = contract.raw_schema["components"]["schemas"]["Survey"]["properties"]
     for name in ("collection_rate", "weighted_score", "weighted_score_100", "composite_score"):
         assert (documented[name]["type"], documented[name]["format"]) == ("string", "decimal"), name
+
+
+def test_a_coverage_moment_without_its_link_yet_conforms(call, team):
+    """issue 10: a new coverage moment answers `link: ""`; the schema said a URI (format uri refuses "")."""
+    url = "POST /api/v1/projects/{project_pk}/coverage/"
+    response = call(team["pm"], url, project_pk=team["project"].pk, body={"kind": "other", "title": "合影"})
+    assert response.status_code == 201
+    assert response.json()["link"] == "" and response.json()["covered_by"] is None

@@ -343,6 +343,8 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Proj
 
 class CoverageItemSerializer(serializers.ModelSerializer):
     covered_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    # "" until the photos are linked: the schema says "a URL or empty" (allow_blank), not only "a URL".
+    link = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = CoverageItem
