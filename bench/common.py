@@ -30,8 +30,29 @@ def setup_django() -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()
     call_command("flush", interactive=False, verbosity=0)
+
+
+def collect_static() -> None:
+    """collectstatic with the manifest (hashed names, as pages need them) but without whitenoise's gzip and
+    brotli copies: compressing ECharts and Bootstrap took minutes of CPU per bench script on 2 shared cores,
+    and no benchmark measures compressed static files. The server (whitenoise) reads the same manifest."""
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.files.storage import storages
+    from django.core.management import call_command
+    from django.utils.functional import empty
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    storages._backends = None
+    storages.__dict__.pop("backends", None)
+    storages._storages.clear()
+    staticfiles_storage._wrapped = empty
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def measure(function, rounds: int) -> tuple[float, float]:
