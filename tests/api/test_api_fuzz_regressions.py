@@ -246,3 +246,23 @@ def test_a_coverage_moment_without_its_link_yet_conforms(call, team):
     response = call(team["pm"], url, project_pk=team["project"].pk, body={"kind": "other", "title": "合影"})
     assert response.status_code == 201
     assert response.json()["link"] == "" and response.json()["covered_by"] is None
+
+
+def test_a_document_downloads_with_its_own_media_type_as_documented(call, team, settings, tmp_path):
+    """issue 10: a filed PDF downloads as application/pdf; the schema said application/octet-stream only."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from huiyi.documents import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    document = services.create_document(
+        project=team["project"],
+        doc_type="agenda",
+        title="议程",
+        by=team["pm"],
+        upload=SimpleUploadedFile("agenda.pdf", pdf, content_type="application/pdf"),
+    )
+    response = call(team["pm"], "GET /api/v1/documents/{id}/download/", id=document.pk)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == ["application/pdf"] and response.content == pdf

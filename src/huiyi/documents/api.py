@@ -219,7 +219,11 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         parameters=[OpenApiParameter("version", int, description="version number (default: current)")],
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={
+            # The file as it was filed: a PDF, a spreadsheet, an image … each with its own media type.
+            (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, with its media type."),
+            410: OpenApiResponse(description="The file was destroyed (REQ-DOC-06): when and by whom."),
+        },
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
