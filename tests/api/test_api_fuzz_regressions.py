@@ -266,3 +266,19 @@ def test_a_document_downloads_with_its_own_media_type_as_documented(call, team, 
     response = call(team["pm"], "GET /api/v1/documents/{id}/download/", id=document.pk)
     assert response.status_code == 200
     assert response.headers["content-type"] == ["application/pdf"] and response.content == pdf
+
+
+# -- 500s -------------------------------------------------------------------------------------------------
+
+
+def test_a_milestone_in_a_room_not_booked_is_a_400_naming_the_room(call, team):
+    """issue 10: POST /site-milestones/ with a room id that is not booked for the meeting answered 500
+    (the id was then taken for a room object); it is a 400 naming `room`, and nothing is recorded."""
+    from huiyi.onsite.inspections.models import SiteMilestone
+
+    url = "POST /api/v1/projects/{project_pk}/site-milestones/"
+    body = {"milestone": "setup_done", "room": 999_999}
+    response = call(team["pm"], url, project_pk=team["project"].pk, body=body)
+    assert response.status_code == 400
+    assert "room" in response.json()["error"]["fields"]
+    assert not SiteMilestone.objects.exists()

@@ -430,6 +430,7 @@ def record_milestone(
         room, room_name = _room(project, room, room_name, required=False)
     except ValidationError as error:
         errors.update(error.message_dict)
+        room = None  # still the id given: the lookup below must not take it for a room
     scope = room_key(room.pk if room else None, room_name)
     live = (
         SiteMilestone.objects.select_for_update(of=("self",))
