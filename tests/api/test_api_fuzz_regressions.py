@@ -12,8 +12,9 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import close_old_connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -282,3 +283,14 @@ def test_a_milestone_in_a_room_not_booked_is_a_400_naming_the_room(call, team):
     assert response.status_code == 400
     assert "room" in response.json()["error"]["fields"]
     assert not SiteMilestone.objects.exists()
+
+
+def test_a_nul_character_in_a_username_is_a_400_naming_the_field(call, team):
+    """issue 10: on PostgreSQL, {"user": "…\\x00…"} for a new team member answered 500 (text cannot hold
+    NUL, so the lookup itself failed); it is a 400 naming `user`, on every database."""
+    url = "POST /api/v1/projects/{project_pk}/members/"
+    body = {"user": "zhao\x00min", "role": "planner"}
+    response = call(team["director"], url, project_pk=team["project"].pk, body=body)
+    assert response.status_code == 400
+    with translation.override("zh-hans"):  # the API's default language
+        assert response.json()["error"]["fields"]["user"] == [str(ProhibitNullCharactersValidator.message)]

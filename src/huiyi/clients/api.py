@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from huiyi.accounts.models import OrgUnit
+from huiyi.api import fields as api_fields
 from huiyi.projects.queries import units_for_new_projects
 
 from . import queries, services
@@ -18,7 +19,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ClientSerializer(serializers.ModelSerializer):
-    org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    org_unit = api_fields.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
     contacts = ContactSerializer(many=True, read_only=True)
 
     class Meta:

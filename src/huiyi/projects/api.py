@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huiyi.accounts.models import OrgUnit, Role, User
+from huiyi.api import fields as api_fields
 from huiyi.clients.models import Client
 
 from . import queries, services
@@ -17,10 +18,10 @@ from .models import MeetingProject, MeetingType, ProjectMember
 
 class ProjectSerializer(serializers.ModelSerializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all())
-    type = serializers.SlugRelatedField(
+    type = api_fields.SlugRelatedField(
         source="meeting_type", slug_field="key", queryset=MeetingType.objects.filter(is_active=True)
     )
-    org_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all(), required=False)
+    org_unit = api_fields.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all(), required=False)
     rulebook_version = serializers.IntegerField(source="rulebook_version.number", read_only=True)
     phase_name = serializers.CharField(source="get_phase_display", read_only=True)
 
@@ -130,8 +131,8 @@ class ProjectViewSet(
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
-    role = serializers.SlugRelatedField(slug_field="key", queryset=Role.objects.all())
+    user = api_fields.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    role = api_fields.SlugRelatedField(slug_field="key", queryset=Role.objects.all())
 
     class Meta:
         model = ProjectMember

@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from huiyi.api import fields as api_fields
 from huiyi.clients.models import Client
 from huiyi.projects import queries as project_queries
 from huiyi.projects.api import ProjectSerializer
@@ -121,7 +122,7 @@ class StepSerializer(serializers.Serializer):
 
 
 class ConvertSerializer(serializers.ModelSerializer):
-    type = serializers.SlugRelatedField(
+    type = api_fields.SlugRelatedField(
         source="meeting_type", slug_field="key", queryset=MeetingType.objects.filter(is_active=True)
     )
 
