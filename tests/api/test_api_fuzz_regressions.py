@@ -294,3 +294,14 @@ def test_a_nul_character_in_a_username_is_a_400_naming_the_field(call, team):
     assert response.status_code == 400
     with translation.override("zh-hans"):  # the API's default language
         assert response.json()["error"]["fields"]["user"] == [str(ProhibitNullCharactersValidator.message)]
+
+
+def test_someone_who_may_not_change_the_team_is_refused_before_the_body_is_read(call, team):
+    """issue 10: the receptionist's POST of a member answered 400 "no such user" — telling which usernames
+    exist — before the permission check; it is a 403 whatever the body."""
+    url = "POST /api/v1/projects/{project_pk}/members/"
+    body = {"user": "nobody-by-this-name", "role": "planner"}
+    response = call(team["rec"], url, project_pk=team["project"].pk, body=body)
+    assert response.status_code == 403
+    outsider = call(team["outsider"], url, project_pk=team["project"].pk, body=body)
+    assert outsider.status_code == 404

@@ -162,6 +162,11 @@ class ProjectMemberViewSet(
         if not self.request.user.has_perm("projects.change_meetingproject", project):
             raise PermissionDenied(_("Your roles do not allow changing this project's team."))
 
+    def create(self, request, *args, **kwargs):
+        # Someone who may not change the team learns nothing from the body (not even which usernames exist).
+        self._require_change(self._project())
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         project = self._project()
         self._require_change(project)
