@@ -758,7 +758,9 @@ def _facts(ticket: Ticket) -> list[ScanRecord]:
         | Q(offline=False, direction=Direction.OUT, result=Result.CHECKED_OUT)
         | Q(offline=True, result__in=valid_offline)
     )
-    return sorted(scans, key=lambda s: (s.effective_time, s.received_at, str(s.pk)))
+    # Scans at the same instant (two doors, one second) are ordered by what they are — device, then key — not
+    # by when they reached the server: the state must not depend on the order queues are synced in (issue 10).
+    return sorted(scans, key=lambda s: (s.effective_time, s.device, s.idempotency_key, str(s.pk)))
 
 
 def recompute(ticket: Ticket) -> dict:
