@@ -305,3 +305,40 @@ def test_someone_who_may_not_change_the_team_is_refused_before_the_body_is_read(
     assert response.status_code == 403
     outsider = call(team["outsider"], url, project_pk=team["project"].pk, body=body)
     assert outsider.status_code == 404
+
+
+# -- date-times no client can read ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", ["0208", "1969", "3000"])
+def test_a_date_time_outside_1970_to_2999_is_a_400_naming_the_field(call, team, year):
+    """issue 10: a communication planned for the year 208 was stored and answered as
+    "0208-11-10T15:16:12+08:05:43" (Shanghai's local mean time before 1901), which is not an RFC 3339
+    date-time. Every date-time the API reads lies between 1970 and 2999."""
+    from huiyi.projects.models import MeetingProject
+
+    body = {
+        "client": team["project"].client_id,
+        "name": "技术研讨会",
+        "type": "seminar",
+        "start": f"{year}-04-01T09:00:00+08:00",
+        "end": "2027-04-01T17:00:00+08:00",
+        "expected_attendees": 80,
+    }
+    response = call(team["am"], "POST /api/v1/projects/", body=body)
+    assert response.status_code == 400
+    assert "start" in response.json()["error"]["fields"]
+    assert MeetingProject.objects.count() == 1  # the team's own
+
+
+def test_a_date_time_in_the_range_is_accepted(call, team):
+    body = {
+        "client": team["project"].client_id,
+        "name": "技术研讨会",
+        "type": "seminar",
+        "start": "2027-04-01T09:00:00+08:00",
+        "end": "2027-04-01T17:00:00+08:00",
+        "expected_attendees": 80,
+    }
+    response = call(team["am"], "POST /api/v1/projects/", body=body)
+    assert response.status_code == 201 and response.json()["start"] == "2027-04-01T09:00:00+08:00"

@@ -1,6 +1,8 @@
 """Serializer fields shared by the apps' APIs."""
 
-from django.core.validators import ProhibitNullCharactersValidator
+from datetime import UTC, datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator, ProhibitNullCharactersValidator
 from rest_framework import serializers
 
 
@@ -19,3 +21,11 @@ class SlugRelatedField(serializers.SlugRelatedField):
                 ProhibitNullCharactersValidator.message, code=ProhibitNullCharactersValidator.code
             )
         return super().to_internal_value(data)
+
+
+#: The date-times the API accepts (issue 10). Outside these, a date-time in a meeting's records is a typing
+#: error — and one before 1901 has no RFC 3339 form in Asia/Shanghai, whose offset was then the local mean
+#: time, +08:05:43: the API would answer it as "0208-11-10T15:16:12+08:05:43", which no client can parse.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+DATETIME_VALIDATORS = [MinValueValidator(EARLIEST), MaxValueValidator(LATEST)]
