@@ -342,3 +342,27 @@ def test_a_date_time_in_the_range_is_accepted(call, team):
     }
     response = call(team["am"], "POST /api/v1/projects/", body=body)
     assert response.status_code == 201 and response.json()["start"] == "2027-04-01T09:00:00+08:00"
+
+
+def test_the_token_endpoint_documents_its_lockout_and_its_rate_limit(call, team, settings):
+    """issue 10: POST /auth/token/ answers 403 `locked_out` after repeated failures and 429 past its rate
+    limit; neither was documented."""
+    from axes.models import AccessAttempt
+    from django.core.cache import cache
+
+    from huiyi.api.views import TokenThrottle
+
+    cache.clear()
+    AccessAttempt.objects.all().delete()
+    wrong = {"username": "pm", "password": "not the password"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        call(team["pm"], "POST /api/v1/auth/token/", body=wrong)
+    locked = call(team["pm"], "POST /api/v1/auth/token/", body=wrong)
+    assert locked.status_code == 403 and locked.json()["error"]["code"] == "locked_out"
+    limit = int(TokenThrottle.rate.split("/")[0])
+    answers = [
+        call(team["pm"], "POST /api/v1/auth/token/", body={"username": f"u{n}", "password": "x"}).status_code
+        for n in range(limit)
+    ]
+    assert answers[-1] == 429
+    cache.clear()

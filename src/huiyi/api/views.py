@@ -3,7 +3,7 @@
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -34,7 +34,11 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            403: OpenApiResponse(description="Locked out after repeated failed sign-ins (`locked_out`)."),
+            429: OpenApiResponse(description="Too many token requests from this address; retry later."),
+        },
         auth=[],
     )
     def post(self, request):
