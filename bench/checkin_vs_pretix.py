@@ -265,7 +265,7 @@ def main() -> None:
     load = os.getloadavg()
     print()
     print(
-        f"{'system':<8} {'server':<38} {'redeems/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'ok':>7} {'errors':>7}"
+        f"{'system':<8} {'server':<62} {'redeems/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'ok':>7} {'errors':>7}"
     )
     rows = [("Huiyi", ours)] + [("pretix", peer) for peer in peers]
     for system, row in rows:
