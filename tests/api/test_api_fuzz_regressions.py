@@ -13,9 +13,10 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db import close_old_connections
+from django.db import DataError, close_old_connections, connection
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
+from rest_framework.parsers import JSONParser
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -366,3 +367,35 @@ def test_the_token_endpoint_documents_its_lockout_and_its_rate_limit(call, team,
     ]
     assert answers[-1] == 429
     cache.clear()
+
+
+def test_a_nul_character_in_a_list_filter_is_a_400_naming_it(call, team):
+    """issue 10: on PostgreSQL, GET /complaints/?severity=…%00… answered 500 (the filter cannot compare text
+    holding NUL). The error handler answers any such database refusal of a request holding NUL with a 400
+    naming the field. (SQLite compares NUL fine: there the list is just empty.)"""
+    response = call(team["director"], "GET /api/v1/complaints/", query={"severity": "serious\x00"})
+    if connection.vendor == "postgresql":
+        assert response.status_code == 400
+        assert list(response.json()["error"]["fields"]) == ["severity"]
+    else:
+        assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_the_error_handler_turns_a_database_refusal_of_nul_into_a_400_and_nothing_else():
+    """issue 10: the same on every database, at the handler: a DataError for a request holding NUL (a query
+    parameter, a nested JSON value) is the client's bad input; any other DataError stays a server error."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from huiyi.api.errors import exception_handler
+
+    factory = APIRequestFactory()
+    query = Request(factory.get("/api/v1/complaints/", {"severity": "a\x00b", "state": "open"}))
+    response = exception_handler(DataError("NUL"), {"request": query})
+    assert response.status_code == 400 and list(response.data["error"]["fields"]) == ["severity"]
+    request = factory.post("/api/v1/x/", {"values": {"a": ["ok", "b\x00"]}}, format="json")
+    body = Request(request, parsers=[JSONParser()])
+    response = exception_handler(DataError("NUL"), {"request": body})
+    assert response.status_code == 400 and list(response.data["error"]["fields"]) == ["values"]
+    clean = Request(factory.get("/api/v1/complaints/", {"severity": "serious"}))
+    assert exception_handler(DataError("numeric field overflow"), {"request": clean}) is None

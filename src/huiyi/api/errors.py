@@ -2,6 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -25,12 +27,47 @@ def _flatten(detail) -> dict:
     return {}
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _nul_fields(request) -> dict:
+    """{field: [message]} for each query parameter or body field holding a NUL character, in its name or
+    anywhere in its value (names made printable)."""
+    fields = dict(request.query_params.lists())
+    try:
+        body = request.data
+    except exceptions.APIException:
+        body = None
+    if hasattr(body, "lists"):  # a form: every value of a repeated field
+        body = dict(body.lists())
+    if isinstance(body, dict):
+        fields.update(body)
+    elif _holds_nul(body):
+        fields["non_field_errors"] = body
+    message = str(ProhibitNullCharactersValidator.message)
+    return {
+        name.replace("\x00", "\\x00"): [message]
+        for name, value in fields.items()
+        if _holds_nul(name) or _holds_nul(value)
+    }
+
+
 def exception_handler(exc, context):
     if database_unavailable(exc):
         # The database cannot be reached (restarting, connection cut): 503 + Retry-After, not 500 (issue 10).
         set_rollback()
         return unavailable_response(context["request"])
-    if isinstance(exc, Http404):
+    if isinstance(exc, DataError) and (fields := _nul_fields(context["request"])):
+        # PostgreSQL can neither store nor compare text holding NUL: bad input, not a bug (issue 10).
+        exc = exceptions.ValidationError(fields)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
