@@ -40,7 +40,7 @@ def run_locust(base: str, plan: dict, users: int, seconds: int, wait: str) -> li
         "-f", str(ROOT / "bench" / "locustfile.py"),
         "--headless", "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
         "--host", base, "--csv", str(folder / "pages"), "--only-summary", "--loglevel", "WARNING",
-        "--stop-timeout", "10",
+        "--stop-timeout", "60",  # let requests in flight at the end finish: a cut request is not an error
     ]  # fmt: skip
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 120)
     stats = folder / "pages_stats.csv"
@@ -96,7 +96,7 @@ def main() -> None:
             f"{row['Name']:<22} {row['Request Count']:>9} {row['50%']:>8} {row['95%']:>8} {row['99%']:>8} "
             f"{row['Failure Count']:>9}"
         )
-    pages = [r for r in rows if r["Name"] not in {"Aggregated", "sign-in form", "sign in"}]
+    pages = [r for r in rows if r["Name"] != "Aggregated"]
     requests = sum(int(r["Request Count"]) for r in pages)
     errors = sum(int(r["Failure Count"]) for r in rows if r["Name"] != "Aggregated")
     worst = max(pages, key=lambda r: float(r["95%"] or 0))
