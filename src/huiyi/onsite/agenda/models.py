@@ -6,6 +6,8 @@ Every number these records are judged against (the ±3 min tolerance, the Q&A li
 reminder lead time, the report interval) comes from the project's pinned rulebook, never from here.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -341,6 +343,12 @@ class CoverageItem(AuthoredModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def safe_link(self) -> str:
+        """The link when it is a web address: anything else (``javascript:`` …) is never put in an href
+        (issue 10; the form already refuses it, this holds for records written any other way)."""
+        return self.link if urlsplit(self.link or "").scheme.lower() in ("http", "https") else ""
 
     @property
     def is_covered(self) -> bool:
