@@ -179,6 +179,27 @@ def test_issue_10_sign_in_never_redirects_off_site(lin):
     assert response.url == reverse("core:dashboard")
 
 
+@pytest.mark.parametrize(
+    "target", ["/\\evil.example/phish", "//evil.example/", "https://evil.example/", "/\t/x"]
+)
+def test_issue_10_back_links_stay_on_the_site(make_user, make_project, org, settings, tmp_path, target):
+    """A form's "next" is followed only to a page of this site: "/\\evil.example" passed the old check
+    (starts with "/" and not "//") and a browser goes to evil.example."""
+    from huiyi.documents import services as documents
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = make_user(username="root", is_superuser=True, is_staff=True)
+    document = documents.create_document(project=make_project(), doc_type="agenda", title="议程", by=admin)
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        reverse("disposition:request_new", args=[document.pk]), {"reason": "", "next": target}
+    )
+    assert response.status_code == 302
+    assert response.url.startswith("/") and not response.url.startswith(("//", "/\\"))
+    assert "evil.example" not in response.url
+
+
 # -- password reset ------------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,8 +50,13 @@ def _request(request, pk: int) -> DispositionRequest:
 
 
 def _back(request, fallback):
+    """Back to the page the form was on: a path of this site only ("/\\evil.example" is another site to a
+    browser, which reads the backslash as a slash; issue 10)."""
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if local else fallback)
 
 
 @login_required
