@@ -38,6 +38,13 @@ SHARED_DISK_WARNING = (
 )
 
 
+KEY_ONLY_IN_DATA_DIR = (
+    "Very-high documents are encrypted with a key derived from the secret key generated into {path}, which "
+    "backups do not hold: an installation restored elsewhere could not decrypt them. Set HUIYI_SECRET_KEY "
+    "(or HUIYI_DOCUMENT_KEYS) in the environment and keep a copy off this machine."
+)
+
+
 @dataclass
 class CopyReport:
     destination: str
@@ -85,6 +92,22 @@ def destinations(raw: str | None = None) -> tuple[list, list[str]]:
     if len(result) < 3:
         warnings.append(f"Only {len(result)} destination(s) configured: the standard asks for three copies.")
     return result, warnings
+
+
+def document_key_fingerprints() -> list[str]:
+    """Fingerprints — never the keys — of the keys that decrypt very-high documents, newest first."""
+    from huiyi.documents import crypto as document_crypto
+
+    return [hashlib.sha256(key).hexdigest()[:16] for key in document_crypto._keys()]
+
+
+def _key_warnings() -> list[str]:
+    """Warn when the documents' key lives only in the data folder (issue 10, the restore drill)."""
+    if os.environ.get("HUIYI_SECRET_KEY") or os.environ.get("HUIYI_DOCUMENT_KEYS"):
+        return []
+    if getattr(settings, "HUIYI_DOCUMENT_KEYS", None):
+        return []
+    return [KEY_ONLY_IN_DATA_DIR.format(path=Path(settings.DATA_DIR) / "secret_key")]
 
 
 def media_root() -> Path | None:
@@ -354,6 +377,7 @@ def _write_archive(
         "huiyi_version": huiyi_version(),
         "encrypted": bool(key),
         "database": {"engine": _engine(), "member": DB_MEMBER, "row_counts": counts},
+        "document_keys": document_key_fingerprints(),
         "files": [],
     }
     with tarfile.open(fileobj=sink, mode="w|", format=tarfile.PAX_FORMAT, bufsize=READ_SIZE) as tar:
@@ -393,6 +417,7 @@ def create_backup(
 ) -> CreateResult:
     """Snapshot the database and files into one archive written atomically to every destination."""
     dests, warnings = destinations(destinations_raw)
+    warnings = [*warnings, *_key_warnings()]
     key = backup_key() if key is None else key
     if key:
         crypto.fernet(key)  # a bad key fails before any work
@@ -714,7 +739,19 @@ def restore_backup(name: str, *, force: bool = False, destinations_raw=None, key
             _restore_sqlite(dump)
         else:
             _restore_postgresql(dump)
-    return compare_with_manifest(manifest) | {"source": good.destination}
+    report = compare_with_manifest(manifest) | {"source": good.destination}
+    return report | {"undecryptable": undecryptable_versions(manifest)}
+
+
+def undecryptable_versions(manifest: dict) -> int:
+    """Encrypted (very-high) document versions of the restored database that this installation's keys cannot
+    open, as far as the manifest tells: none when the backup's newest document key is among them."""
+    wanted = manifest.get("document_keys") or []
+    if not wanted or wanted[0] in document_key_fingerprints():
+        return 0
+    from huiyi.documents.models import DocumentVersion
+
+    return DocumentVersion.objects.filter(encrypted=True).count()
 
 
 def compare_with_manifest(manifest: dict) -> dict:

@@ -105,6 +105,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {path}: {expected[:16]} → {(actual or 'missing')[:16]} {mark}")
         if not report["ok"]:
             raise CommandError("The restored installation differs from the backup's manifest.")
+        if report["undecryptable"]:
+            raise CommandError(
+                f"Restored, but {report['undecryptable']} very-high document version(s) were encrypted with "
+                "a key this installation does not have: set HUIYI_SECRET_KEY (or HUIYI_DOCUMENT_KEYS) as the "
+                "backed-up installation had it. The data is restored; only the key is missing."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(report['rows'])} tables and {len(report['files'])} files match the manifest."
