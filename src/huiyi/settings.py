@@ -166,8 +166,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache, sessions, background work --------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
-    # Parallel test workers must not share one Redis database: a test that clears the cache (rate limits)
-    # would drop the other worker's sessions. Worker n uses database (configured − n).
+    # Parallel test workers must not share one Redis database: a test that clears the cache would reset the
+    # other worker's rate-limit counters (and share its queue). Worker n uses database (configured − n).
     from urllib.parse import urlsplit, urlunsplit
 
     _redis = urlsplit(REDIS_URL)

@@ -37,6 +37,7 @@ small pieces make that hold:
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 
@@ -228,9 +229,27 @@ def flush_parked(huey, limit: int = FLUSH_BATCH) -> int:
 # -- 3. the database -----------------------------------------------------------------------------------------
 
 
+#: SQLite raises OperationalError for "no such table" too (a bug: 500); these messages mean unavailable.
+SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "database table is locked",
+    "unable to open database",
+    "disk i/o error",
+    "database or disk is full",
+)
+
+
 def database_unavailable(error: BaseException | None) -> bool:
-    """Whether `error` means the database cannot serve right now (as opposed to a bug in the request)."""
-    return isinstance(error, OperationalError | InterfaceError)
+    """Whether `error` means the database cannot serve right now (as opposed to a bug in the request):
+    a connection refused, cut or closed, a server shutting down, a lock or a serialisation conflict."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return any(text in str(cause).lower() for text in SQLITE_UNAVAILABLE)
+    return True
 
 
 def unavailable_response(request):
