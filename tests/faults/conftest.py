@@ -9,6 +9,7 @@ cheap: the SQLite backup API, or PostgreSQL's CREATE DATABASE … TEMPLATE.
 
 import contextlib
 import json
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -87,7 +88,7 @@ def _snapshot_test_database(data_dir: Path) -> Database:
 
 @pytest.fixture(scope="session")
 def fault_template(django_db_setup, django_db_blocker, tmp_path_factory):
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _cpu()
     data_dir = tmp_path_factory.mktemp("faults-template")
     with django_db_blocker.unblock():
         db = _snapshot_test_database(data_dir)
@@ -105,7 +106,10 @@ def fault_template(django_db_setup, django_db_blocker, tmp_path_factory):
         db.drop()
         raise AssertionError(f"seeding the fault tests' template failed:\n{done.stderr[-4000:]}")
     template = Template(db, data_dir, json.loads(done.stdout.strip().splitlines()[-1]))
-    print(f"fault tests' template ({db.vendor}) ready in {time.monotonic() - started:.1f} s")
+    print(
+        f"fault tests' template ({db.vendor}) ready in {time.monotonic() - started:.1f} s, "
+        f"{_cpu() - cpu:.1f} s of CPU"
+    )
     yield template
     if db.vendor == "postgresql":
         db.drop()
@@ -126,6 +130,21 @@ def make_installation(fault_template, tmp_path):
     yield make
     for installation in made:
         installation.db.drop()
+
+
+@pytest.fixture(autouse=True)
+def _cpu_seconds(request):
+    """Prints the CPU time a fault test cost, its server and command processes included (the budget: CI runs
+    these on two shared cores)."""
+    before = _cpu()
+    yield
+    print(f"\n{request.node.name}: {_cpu() - before:.1f} s of CPU")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished child processes."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ and the backup's clean-up): the end-to-end proofs are the other modules of this 
 * a task enqueued while Redis refuses is parked in the database (a periodic one is skipped), and moved into
   the queue once Redis answers;
 * a request that fails because the database cannot be reached is a 503 with Retry-After (page or JSON);
-* `backup create` removes the work folders that killed runs left behind.
+* `backup create` removes the work folders that killed runs left behind, and warns when the very-high
+  documents' key lives only in the data folder (which no backup holds).
 """
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -120,12 +122,27 @@ def test_issue_10_database_unavailable_is_a_clean_503_for_pages_and_the_api():
     api = _inside_outage(error_500, factory.get("/api/v1/projects/"))
     assert api.status_code == 503 and api["Retry-After"]
     assert json.loads(api.content)["error"]["code"] == "service_unavailable"
-    other = None
     try:
         raise ValueError("a bug")
     except ValueError:
         other = error_500(factory.get("/projects/"))
     assert other.status_code == 500  # a bug stays a 500
+    try:
+        try:
+            raise sqlite3.OperationalError("no such table: attendees")
+        except sqlite3.OperationalError as cause:
+            raise OperationalError("no such table: attendees") from cause
+    except OperationalError:
+        missing = error_500(factory.get("/projects/"))
+    assert missing.status_code == 500  # SQLite says OperationalError for a missing table too: still a bug
+    try:
+        try:
+            raise sqlite3.OperationalError("database is locked")
+        except sqlite3.OperationalError as cause:
+            raise OperationalError("database is locked") from cause
+    except OperationalError:
+        locked = error_500(factory.get("/projects/"))
+    assert locked.status_code == 503
 
 
 def test_issue_10_api_exception_handler_answers_503_when_the_database_is_gone():
@@ -136,6 +153,17 @@ def test_issue_10_api_exception_handler_answers_503_when_the_database_is_gone():
         OperationalError("server closed the connection unexpectedly"), {"request": request}
     )
     assert response.status_code == 503 and response["Retry-After"]
+
+
+def test_req_doc_07_backup_warns_when_the_documents_key_lives_only_in_the_data_folder(settings, monkeypatch):
+    from huiyi.documents.backup import core
+
+    settings.HUIYI_DOCUMENT_KEYS = []
+    monkeypatch.delenv("HUIYI_DOCUMENT_KEYS", raising=False)
+    monkeypatch.delenv("HUIYI_SECRET_KEY", raising=False)
+    assert "secret key generated" in " ".join(core._key_warnings())
+    monkeypatch.setenv("HUIYI_SECRET_KEY", "kept in the service manager")
+    assert core._key_warnings() == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,9 +6,12 @@ among them one encrypted very-high document) is backed up with the real `huiyi b
 folders outside its data folder. Then it is wiped: the data folder is deleted whole — database file, uploads,
 everything — and on PostgreSQL the database is dropped and created empty. `huiyi backup restore` brings it
 back. Every table has the same number of rows, every file the same SHA-256, and the restored installation
-serves: the administrator signs in and downloads the very-high document, decrypted as before. (The secret
-key comes from HUIYI_SECRET_KEY, kept outside the data folder as a production install keeps it; a key only
-generated into the data folder is lost with it, and the very-high documents with it.)
+serves: the administrator signs in and downloads the very-high document, decrypted as before — the secret
+key comes from HUIYI_SECRET_KEY, kept outside the data folder.
+
+A key only generated into the data folder is lost with it, and the very-high documents with it: `backup
+create` warns about that, and a restore under another key says so and exits non-zero (the drill's second
+round) instead of reporting success over documents nobody can open.
 """
 
 import json
@@ -31,6 +34,7 @@ def test_req_doc_07_backup_wipe_restore_gives_identical_rows_and_files(make_inst
 
     created = installation.huiyi("backup", "create", timeout=600)
     assert created.returncode == 0, created.stderr[-3000:]
+    assert "secret key generated" not in created.stderr  # the key is kept outside the data folder
     name = created.stdout.split()[1].rstrip(":")
     assert name.startswith("huiyi-backup-"), created.stdout
 
@@ -65,3 +69,12 @@ def test_req_doc_07_backup_wipe_restore_gives_identical_rows_and_files(make_inst
         assert status == 200 and body == SECRET_TEXT
     finally:
         server.stop()
+
+    # Second round: the same disaster, restored under another key (the generated one was in the data folder).
+    shutil.rmtree(installation.data_dir)
+    db.recreate_empty()
+    installation.data_dir.mkdir()
+    installation.extra_env["HUIYI_SECRET_KEY"] = "a-key-generated-on-the-new-machine-" + "x" * 20
+    restored = installation.huiyi("backup", "restore", name, "--into-empty", timeout=600)
+    assert restored.returncode != 0 and "HUIYI_SECRET_KEY" in restored.stderr, restored.stderr[-2000:]
+    assert db.row_counts() == rows_before  # the data is back; only the key is missing
