@@ -399,3 +399,17 @@ def test_the_error_handler_turns_a_database_refusal_of_nul_into_a_400_and_nothin
     assert response.status_code == 400 and list(response.data["error"]["fields"]) == ["values"]
     clean = Request(factory.get("/api/v1/complaints/", {"severity": "serious"}))
     assert exception_handler(DataError("numeric field overflow"), {"request": clean}) is None
+
+
+def test_attaching_an_inquiry_to_a_project_that_is_not_an_id_is_a_400(call, team):
+    """issue 10: POST /inquiries/{id}/attach/ with `project` a list answered 500 (the body went unvalidated
+    into the lookup); it is a 400 naming `project`."""
+    from huiyi.projects.intake import services
+
+    inquiry = services.create_inquiry(
+        by=team["am"], client=team["project"].client, contact_name="王经理", channel="phone", summary="年会"
+    )
+    url = "POST /api/v1/inquiries/{id}/attach/"
+    response = call(team["am"], url, id=inquiry.pk, body={"project": [{"a": 1}, False]})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["project"]

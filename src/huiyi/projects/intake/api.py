@@ -121,6 +121,10 @@ class StepSerializer(serializers.Serializer):
     next_appointment_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
+class AttachInquirySerializer(serializers.Serializer):
+    project = serializers.IntegerField(help_text="An existing project of the same client.")
+
+
 class ConvertSerializer(serializers.ModelSerializer):
     type = api_fields.SlugRelatedField(
         source="meeting_type", slug_field="key", queryset=MeetingType.objects.filter(is_active=True)
@@ -198,16 +202,15 @@ class InquiryViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(
-        request=inline_serializer("AttachInquiry", {"project": serializers.IntegerField()}),
-        responses=InquirySerializer,
-    )
+    @extend_schema(request=AttachInquirySerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])
     def attach(self, request, pk=None):
         """Attach the inquiry to an existing project of the same client."""
         inquiry = self._changeable()
+        data = AttachInquirySerializer(data=request.data)
+        data.is_valid(raise_exception=True)  # a project id, not a list or an object (a 500 before)
         project = get_object_or_404(
-            project_queries.visible_projects(request.user), pk=request.data.get("project")
+            project_queries.visible_projects(request.user), pk=data.validated_data["project"]
         )
         inquiry = services.attach_inquiry(inquiry, project, by=request.user)
         return Response(InquirySerializer(inquiry, context=self.get_serializer_context()).data)
