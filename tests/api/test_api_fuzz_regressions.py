@@ -413,3 +413,22 @@ def test_attaching_an_inquiry_to_a_project_that_is_not_an_id_is_a_400(call, team
     response = call(team["am"], url, id=inquiry.pk, body={"project": [{"a": 1}, False]})
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["project"]
+
+
+def test_a_json_array_where_an_object_is_expected_is_a_400(call, team):
+    """issue 10: views that read `request.data.get(…)` answered 500 to a JSON array body ('list' object has
+    no attribute 'get'); they validate the body with their documented serializer: 400. (Also sending a
+    plan and confirming a contract change.)"""
+    project = team["project"]
+    call(team["am"], "PATCH /api/v1/projects/{id}/requirements/", id=project.pk, body={"budget": "1000.00"})
+    response = call(team["am"], "POST /api/v1/projects/{id}/requirements/send/", id=project.pk, body=[])
+    assert response.status_code == 400
+    url = "POST /api/v1/projects/{project_pk}/trainings/"
+    training = {"topic": "etiquette", "held_at": "2030-01-01T02:00:00Z", "trainer": "王", "pass_mark": "60"}
+    session = call(team["pm"], url, project_pk=project.pk, body=training).json()
+    url = "PATCH /api/v1/projects/{project_pk}/trainings/{id}/"
+    response = call(team["pm"], url, project_pk=project.pk, id=session["id"], body=[])
+    assert response.status_code == 400
+    scores = {"attendances": [{"user": team["rec"].pk, "score": "55"}]}
+    response = call(team["pm"], url, project_pk=project.pk, id=session["id"], body=scores)
+    assert response.status_code == 200 and response.json()["attendances"][0]["passed"] is False

@@ -382,8 +382,10 @@ class ChangeRequestViewSet(_ContractChildViewSet):
     @action(detail=True, methods=["post"], url_path="client-confirmation")
     def client_confirmation(self, request, contract_id=None, pk=None):
         change = get_object_or_404(self.get_queryset(), pk=pk)
+        data = ClientConfirmationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         change = services.record_client_confirmation(
-            change, by=request.user, client_name=str(request.data.get("client_name", ""))
+            change, by=request.user, client_name=data.validated_data["client_name"]
         )
         return Response(ChangeRequestSerializer(change, context=self.get_serializer_context()).data)
 

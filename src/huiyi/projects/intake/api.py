@@ -405,11 +405,15 @@ class RequirementsView(ProjectScopedMixin, APIView):
         )
 
 
+class SendLinkSerializer(serializers.Serializer):
+    recipient = serializers.CharField(required=False, allow_blank=True)
+
+
 class SendLinkView(ProjectScopedMixin, APIView):
     """Create the client's signed, expiring confirmation link for the current revision (token shown once)."""
 
     @extend_schema(
-        request=inline_serializer("SendLink", {"recipient": serializers.CharField(required=False)}),
+        request=SendLinkSerializer,
         responses={
             201: inline_serializer(
                 "ConfirmationLink",
@@ -431,8 +435,10 @@ class SendLinkView(ProjectScopedMixin, APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        data = SendLinkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         link, token = services.send_for_confirmation(
-            revision, by=request.user, recipient=str(request.data.get("recipient", ""))[:200]
+            revision, by=request.user, recipient=data.validated_data.get("recipient", "")[:200]
         )
         return Response(
             {

@@ -280,11 +280,15 @@ class PlanReviewsView(generics.ListCreateAPIView):
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
 
+class PlanSendRequestSerializer(serializers.Serializer):
+    recipient = serializers.CharField(required=False, allow_blank=True)
+
+
 class SendPlanView(APIView):
     """Issue the client's confirmation link for an approved version. The URL is returned once, never again."""
 
     @extend_schema(
-        request=inline_serializer("PlanSendRequest", {"recipient": serializers.CharField(required=False)}),
+        request=PlanSendRequestSerializer,
         responses=inline_serializer(
             "PlanSendResponse",
             {
@@ -298,7 +302,9 @@ class SendPlanView(APIView):
         version = _version_for(request, pk, "planning.edit_plan")
         if version.is_frozen:
             raise Frozen
-        recipient = str(request.data.get("recipient", ""))[:200]
+        data = PlanSendRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recipient = data.validated_data.get("recipient", "")[:200]
         version, token = services.send_to_client(version, by=request.user, recipient=recipient)
         link = queries.live_link(version)
         return Response(

@@ -212,6 +212,10 @@ class AttendanceSerializer(serializers.Serializer):
     passed = serializers.BooleanField(read_only=True)
 
 
+class AttendancesSerializer(serializers.Serializer):
+    attendances = AttendanceSerializer(many=True, required=False)
+
+
 class TrainingSerializer(serializers.ModelSerializer):
     attendances = AttendanceSerializer(many=True, read_only=True)
     pass_mark = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
@@ -242,17 +246,18 @@ class TrainingViewSet(
             )
         )
 
+    @extend_schema(request=AttendancesSerializer, responses=TrainingSerializer)
     def partial_update(self, request, *args, **kwargs):
         from rest_framework.response import Response
 
         session = self.get_object()
         self.require("preparation.record_training", session)
-        rows = AttendanceSerializer(data=request.data.get("attendances", []), many=True)
-        rows.is_valid(raise_exception=True)
+        given = AttendancesSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
         from django.db import transaction
 
         with transaction.atomic():
-            for row in rows.validated_data:
+            for row in given.validated_data.get("attendances", []):
                 _django_errors_as_api(lambda row=row: services.record_attendance(session, **row))
         return Response(TrainingSerializer(queries.trainings(session.project).get(pk=session.pk)).data)
 
