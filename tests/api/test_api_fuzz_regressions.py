@@ -110,9 +110,17 @@ def test_a_page_past_the_end_is_a_documented_404(call, team):
     assert response.status_code == 404
 
 
+def test_a_body_in_a_media_type_the_api_does_not_read_is_a_documented_415(call, team):
+    """issue 10: a write answers 415 to a body it cannot parse as any of its media types; undocumented."""
+    body = "project=1"
+    response = call(team["am"], "POST /api/v1/complaints/", body=body, media_type="text/plain")
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+
+
 def test_every_operation_documents_its_errors_with_the_error_body(contract):
-    """issue 10: 401/403 where a token is needed, 404 where an id is in the path, 400 where input is read;
-    each with the one error shape {"error": {"code", "message", "fields"}}."""
+    """issue 10: 401/403 where a token is needed, 404 where an id is in the path, 400 where input is read,
+    415 where a body is; each with the one error shape {"error": {"code", "message", "fields"}}."""
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, item in contract.raw_schema["paths"].items():
         for method, operation in item.items():
@@ -125,7 +133,7 @@ def test_every_operation_documents_its_errors_with_the_error_body(contract):
             if "{" in path:
                 assert "404" in responses, (method, path)
             if "requestBody" in operation:
-                assert "400" in responses, (method, path)
+                assert {"400", "415"} <= set(responses), (method, path)
             for code, response in responses.items():
                 if code.startswith("4") and code not in ("413",):
                     assert "content" in response, (method, path, code)

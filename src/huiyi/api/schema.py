@@ -130,6 +130,8 @@ def _error_responses(method: str, operation: dict) -> dict[str, str]:
     if signed_in:
         responses["401"] = "No credentials, or credentials that are not valid."
         responses["403"] = "Signed in, but not allowed to do this."
+    if "requestBody" in operation:
+        responses["415"] = "The body is not in one of the documented media types."
     if any(p["in"] == "path" for p in parameters):
         responses["404"] = "Not found, or not visible to the signed-in user."
     elif any(p["in"] == "query" and p["name"] == "page" for p in parameters):
