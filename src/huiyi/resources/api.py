@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -312,6 +312,12 @@ class ProjectBookingViewSet(
             return Booking.objects.none()
         return queries.project_bookings(self.project()).prefetch_related(None)
 
+    @extend_schema(
+        responses={
+            201: BookingSerializer,
+            409: OpenApiResponse(description="A double booking (error.code `double_booking`): the clash."),
+        }
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -31,6 +31,9 @@ class Frozen(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "frozen"
     default_detail = _("This plan version is no longer a draft and cannot change; create a new version.")
+
+
+FROZEN_RESPONSE = OpenApiResponse(description="The version is no longer a draft (error.code `frozen`).")
 
 
 @extend_schema_serializer(component_name="PlanAgendaItem")  # the live agenda of the meeting is another thing
@@ -252,6 +255,10 @@ class PlanVersionView(generics.RetrieveUpdateAPIView):
     serializer_class = PlanVersionSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
+    @extend_schema(responses={200: PlanVersionSerializer, 409: FROZEN_RESPONSE})
+    def patch(self, request, *args, **kwargs):
+        return super().patch(request, *args, **kwargs)
+
     def get_object(self):
         method = self.request.method
         permission = "planning.view_plan" if method in ("GET", "HEAD", "OPTIONS") else "planning.edit_plan"
@@ -289,14 +296,17 @@ class SendPlanView(APIView):
 
     @extend_schema(
         request=PlanSendRequestSerializer,
-        responses=inline_serializer(
-            "PlanSendResponse",
-            {
-                "url": serializers.URLField(),
-                "expires_at": serializers.DateTimeField(),
-                "status": serializers.CharField(),
-            },
-        ),
+        responses={
+            201: inline_serializer(
+                "PlanSendResponse",
+                {
+                    "url": serializers.URLField(),
+                    "expires_at": serializers.DateTimeField(),
+                    "status": serializers.CharField(),
+                },
+            ),
+            409: FROZEN_RESPONSE,
+        },
     )
     def post(self, request, pk):
         version = _version_for(request, pk, "planning.edit_plan")
