@@ -226,6 +226,12 @@ AXES_LOCKOUT_CALLABLE = "huiyi.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("HUIYI_AXES_ENABLED", True)
 
+# Password-reset requests (issue 10): at most this many per e-mail address and per client address in the
+# window; beyond them the same "sent" page is shown, nothing is sent and a warning is logged.
+HUIYI_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("HUIYI_PASSWORD_RESET_PER_EMAIL", "3"))
+HUIYI_PASSWORD_RESET_PER_IP = int(os.environ.get("HUIYI_PASSWORD_RESET_PER_IP", "20"))
+HUIYI_PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("HUIYI_PASSWORD_RESET_WINDOW_MINUTES", "60"))
+
 # --- internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

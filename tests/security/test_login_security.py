@@ -310,6 +310,79 @@ def test_issue_10_reset_request_does_not_reveal_accounts(lin):
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lin@example.com"]
 
 
+@pytest.fixture
+def reset_limits(settings):
+    settings.HUIYI_PASSWORD_RESET_PER_EMAIL = 2
+    settings.HUIYI_PASSWORD_RESET_PER_IP = 4
+    settings.HUIYI_PASSWORD_RESET_WINDOW_MINUTES = 60
+    return settings
+
+
+@pytest.mark.parametrize("email", ["lin@example.com", "nobody@example.com"])
+def test_issue_10_reset_requests_are_limited_per_email_address(lin, reset_limits, email, caplog):
+    """Issue 10: HUIYI_PASSWORD_RESET_PER_EMAIL requests per address and window, whatever the client address
+    (case does not matter); beyond it the same "sent" page, no e-mail, a warning in the log — for a known
+    and an unknown address alike, so the limit reveals nothing either."""
+    answers = [
+        request_reset(Client(), email.upper() if n % 2 else email, REMOTE_ADDR=f"198.51.100.{n}")
+        for n in range(1, 4)
+    ]
+    assert {a.status_code for a in answers} == {302}
+    assert {a.url for a in answers} == {reverse("accounts:password_reset_done")}
+    assert len(mail.outbox) == (2 if email.startswith("lin") else 0)
+    assert "Password reset not sent: too many requests per email" in caplog.text
+    assert email in caplog.text
+    # another address is not affected
+    request_reset(Client(), "mei@example.com", REMOTE_ADDR="198.51.100.9")
+    assert "mei@example.com" not in caplog.text
+
+
+def test_issue_10_reset_requests_are_limited_per_client_address(lin, reset_limits, caplog):
+    """Issue 10: HUIYI_PASSWORD_RESET_PER_IP requests per client address and window over all e-mail
+    addresses; the next one from there is answered alike and sends nothing, another client is unaffected."""
+    for n in range(4):
+        request_reset(Client(), f"nobody{n}@example.com", REMOTE_ADDR=ELSEWHERE)
+    limited = request_reset(Client(), "lin@example.com", REMOTE_ADDR=ELSEWHERE)
+    assert limited.status_code == 302 and limited.url == reverse("accounts:password_reset_done")
+    assert mail.outbox == []
+    assert f"too many requests per ip (e-mail lin@example.com, client address {ELSEWHERE})" in caplog.text
+
+    request_reset(Client(), "lin@example.com", REMOTE_ADDR="192.0.2.1")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lin@example.com"]
+
+
+def test_issue_10_limited_reset_shows_the_same_sent_page(lin, reset_limits):
+    """Issue 10: the page after a limited request is the page after a sent one."""
+    sent = request_reset(Client(), "lin@example.com", follow=True)
+    request_reset(Client(), "lin@example.com")
+    limited = request_reset(Client(), "lin@example.com", follow=True)
+    assert len(mail.outbox) == 2
+    assert sent.status_code == limited.status_code == 200
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"|nonce="[^"]+"')
+    assert strip.sub("", sent.content.decode()) == strip.sub("", limited.content.decode())
+
+
+def test_issue_10_reset_limits_are_configuration():
+    """Issue 10: the thresholds are settings read from the environment, not values of the standard."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from huiyi import settings as s;"
+        "print(s.HUIYI_PASSWORD_RESET_PER_EMAIL, s.HUIYI_PASSWORD_RESET_PER_IP,"
+        " s.HUIYI_PASSWORD_RESET_WINDOW_MINUTES)"
+    )
+    env = {
+        **os.environ,
+        "HUIYI_PASSWORD_RESET_PER_EMAIL": "7",
+        "HUIYI_PASSWORD_RESET_PER_IP": "70",
+        "HUIYI_PASSWORD_RESET_WINDOW_MINUTES": "30",
+    }
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["7", "70", "30"]
+
+
 def test_issue_10_sign_in_page_offers_the_reset(client):
     page = client.get(reverse("accounts:login")).content.decode()
     assert f'href="{reverse("accounts:password_reset")}"' in page

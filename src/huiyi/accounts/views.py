@@ -1,18 +1,24 @@
+import logging
+
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from huiyi.core import ratelimit
 from huiyi.core.audit import record_event
 
 from . import queries
 from .forms import SignInForm
+
+log = logging.getLogger(__name__)
 
 
 class SignInView(auth_views.LoginView):
@@ -38,6 +44,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     Host cannot send users a link to another site). Django's token is single-use: it is derived from the
     password hash and the last sign-in, so it stops working once the password is set (by this link or any
     other way) or the user signs in; it also expires (PASSWORD_RESET_TIMEOUT).
+
+    Requests are limited per e-mail address and per client address (the address django-axes sees) over a
+    window (HUIYI_PASSWORD_RESET_PER_EMAIL, HUIYI_PASSWORD_RESET_PER_IP, HUIYI_PASSWORD_RESET_WINDOW_MINUTES),
+    known and unknown addresses alike: beyond the limit the answer is the same "sent" page, nothing is sent
+    and a warning is logged, so nobody can flood a mailbox through Huiyi or learn whether an account exists.
     """
 
     template_name = "accounts/password_reset_form.html"
@@ -49,8 +60,32 @@ class PasswordResetView(auth_views.PasswordResetView):
         return _styled(super().get_form(form_class))
 
     def form_valid(self, form):
+        if not self._within_limits(form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"base_url": settings.HUIYI_BASE_URL.rstrip("/")}
         return super().form_valid(form)
+
+    def _within_limits(self, email: str) -> bool:
+        """Count this request against its e-mail address and its client address; False once either is over."""
+        window = settings.HUIYI_PASSWORD_RESET_WINDOW_MINUTES * 60
+        email = email.strip().lower()
+        address = get_client_ip_address(self.request) or "unknown"
+        over = [
+            scope
+            for scope, ident, limit in (
+                ("email", email, settings.HUIYI_PASSWORD_RESET_PER_EMAIL),
+                ("ip", address, settings.HUIYI_PASSWORD_RESET_PER_IP),
+            )
+            if not ratelimit.hit(f"password_reset:{scope}", ident, limit, window)
+        ]
+        if over:
+            log.warning(
+                "Password reset not sent: too many requests per %s (e-mail %s, client address %s)",
+                " and ".join(over),
+                email,
+                address,
+            )
+        return not over
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

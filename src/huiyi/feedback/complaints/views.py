@@ -7,7 +7,6 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huiyi.calendar import services as calendar
-from huiyi.core import links
+from huiyi.core import links, ratelimit
 from huiyi.core.forms import apply_service_errors
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import rulebook_for
@@ -403,13 +402,7 @@ def _client_address(request) -> str:
 
 def _over_limit(key: str, limit: int) -> bool:
     """Count one submission under ``key`` in the current window; True once over ``limit``."""
-    cache.add(key, 0, PUBLIC_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, PUBLIC_WINDOW_SECONDS)
-        count = 1
-    return count > limit
+    return not ratelimit.hit("complaints:public", key, limit, PUBLIC_WINDOW_SECONDS)
 
 
 def public_form(request, token):
@@ -423,9 +416,7 @@ def public_form(request, token):
     status = 200
     if request.method == "POST":
         address = _client_address(request)
-        if _over_limit(f"complaints:public:ip:{address}", PUBLIC_RATE) or _over_limit(
-            f"complaints:public:link:{link.pk}", PUBLIC_LINK_RATE
-        ):
+        if _over_limit(f"ip:{address}", PUBLIC_RATE) or _over_limit(f"link:{link.pk}", PUBLIC_LINK_RATE):
             form.add_error(
                 None, _("Too many complaints were sent from here just now. Please try again later.")
             )

@@ -1,5 +1,5 @@
-"""Fixed-window counters in Django's cache (Redis when configured, local memory otherwise): a flood of answers
-is refused with 429 (Bad input, issue 7).
+"""Fixed-window counters in Django's cache (Redis when configured, local memory otherwise; the counter itself
+is :func:`huiyi.core.ratelimit.hit`): a flood of answers is refused with 429 (Bad input, issue 7).
 
 * a personal link: per link (one person; a second answer only updates the first);
 * the anonymous link: per survey and address. A meeting's guests often share one address (the venue's Wi-Fi
@@ -12,7 +12,8 @@ environment variables ("20/600"), not values of the standard.
 import os
 
 from django.conf import settings
-from django.core.cache import cache
+
+from huiyi.core import ratelimit
 
 DEFAULT_RATE = (20, 600)
 DEFAULT_ADDRESS_RATE = (300, 600)
@@ -40,15 +41,7 @@ def address_rate() -> tuple[int, int]:
 def allow(scope: str, ident: str, limits: tuple[int, int] | None = None) -> bool:
     """Count one hit of ``ident`` in ``scope``; False once the window's allowance is used up."""
     limit, window = limits or rate()
-    key = f"surveys:rate:{scope}:{ident}"[:200]
-    if cache.add(key, 1, timeout=window):
-        return limit >= 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return True
-    return count <= limit
+    return ratelimit.hit(f"surveys:{scope}", ident, limit, window)
 
 
 def allow_link(invitation_pk: int) -> bool:
