@@ -1,4 +1,13 @@
-"""`huiyi serve`: gunicorn and one background worker (huey) together, until Ctrl-C."""
+"""`huiyi serve`: gunicorn and one background worker (huey) together, until Ctrl-C.
+
+gunicorn runs the ``gthread`` worker class, named explicitly: each worker process serves requests on a few
+threads and keeps a client's connection open between requests (HTTP keep-alive), holding idle connections
+in its poller rather than in a thread. The ``sync`` class would ignore ``--keep-alive`` and close every
+connection after one response. The keep-alive (``--keep-alive``, ``HUIYI_KEEP_ALIVE``, 5 s) must outlast a
+client's pause between two requests: gunicorn's default of 2 s closed connections just as clients reused
+them (a person or locust user clicking after 0.5-2 s), and the request in flight was reset. Behind a load
+balancer or reverse proxy that keeps connections to Huiyi open, set it above the proxy's idle timeout.
+"""
 
 import os
 import signal
@@ -17,9 +26,15 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HUIYI_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("HUIYI_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("HUIYI_WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=int(os.environ.get("HUIYI_KEEP_ALIVE", "5")),
+            help="Seconds an idle client connection is kept open for its next request.",
+        )
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
 
-    def handle(self, *args, host, port, workers, no_worker, **options):
+    def handle(self, *args, host, port, workers, keep_alive, no_worker, **options):
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         web = [
             sys.executable,
@@ -30,8 +45,12 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
             "--threads",
             "4",
+            "--keep-alive",
+            str(keep_alive),
             "--access-logfile",
             "-",
             "--graceful-timeout",
