@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huiyi.accounts.models import OrgUnit, Role
+from huiyi.core.safe_urls import validate_link_or_reference
 
 from . import measures, queries
 from .models import RATING_MAX, RATING_MIN, MandarinLevel, Method
@@ -225,6 +226,7 @@ class ReviewForm(forms.Form):
         label=_("accountability record"),
         required=False,
         max_length=300,
+        validators=[validate_link_or_reference],
         help_text=_(
             "Link or reference of a violation / accountability case this review led to (REQ-QLT-08)."
         ),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huiyi.core.models import AuthoredModel, TimeStampedModel
+from huiyi.core.safe_urls import local_href
 from huiyi.core.translation import TranslatedField
 
 #: Ratings of a review and scores of peer feedback run from 1 (poor) to 5 (excellent): a form scale, not a
@@ -277,3 +278,9 @@ class PerformanceReview(AuthoredModel):
 
     def __str__(self):
         return f"{self.subject} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+    @property
+    def accountability_href(self) -> str:
+        """The accountability record as a link target when it is a page of this site, else "" and it is shown
+        as text: never an off-site or script link, whoever wrote the value (issue 10)."""
+        return local_href(self.accountability_link)

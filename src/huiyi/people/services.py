@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from huiyi.accounts.models import Role, User
 from huiyi.core.audit import record_event
 from huiyi.core.notifications import notify
+from huiyi.core.safe_urls import link_problem
 
 from . import measures as measure_lib
 from . import queries
@@ -47,6 +48,7 @@ from .models import (
 
 Status = PerformanceReview.Status
 TEXT_MAX = 5000
+ACCOUNTABILITY_LINK_MAX = PerformanceReview._meta.get_field("accountability_link").max_length
 
 
 def profile_of(user: User) -> StaffProfile:
@@ -392,6 +394,7 @@ def save_review(
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period cannot end before it starts.")})
     clean = _check_ratings(ratings or {}, overall)
+    accountability_link = _check_accountability_link(accountability_link)
     computed = measure_lib.measures(subject, period_start, period_end + dt.timedelta(days=1), now=now)
     with set_actor(by):
         if review is None:
@@ -402,7 +405,7 @@ def save_review(
         review.overall = int(overall) if overall not in (None, "") else None
         review.strengths = strengths or ""
         review.improvements = improvements or ""
-        review.accountability_link = (accountability_link or "").strip()
+        review.accountability_link = accountability_link
         review.save()
     return review
 
@@ -445,10 +448,24 @@ def acknowledge_review(review: PerformanceReview, *, by, comment: str = "", now=
     return review
 
 
+def _check_accountability_link(link: str | None) -> str:
+    """A path of this site, a web address or a reference; never a protocol-relative (``//host``) or a
+    ``javascript:``/``data:`` link (issue 10)."""
+    link = (link or "").strip()
+    problem = link_problem(link)
+    if problem:
+        raise ValidationError({"accountability_link": problem})
+    if len(link) > ACCOUNTABILITY_LINK_MAX:
+        message = _("The accountability record is too long (at most %(max)d characters).")
+        raise ValidationError({"accountability_link": message % {"max": ACCOUNTABILITY_LINK_MAX}})
+    return link
+
+
 @transaction.atomic
 def link_accountability(review: PerformanceReview, *, by, link: str) -> PerformanceReview:
     """Record the accountability case a review led to (REQ-QLT-08); allowed at any status."""
+    link = _check_accountability_link(link)
     with set_actor(by):
-        review.accountability_link = (link or "").strip()[:300]
+        review.accountability_link = link
         review.save(update_fields=["accountability_link", "updated_at"])
     return review

@@ -539,6 +539,11 @@ def review_acknowledge(request, pk: int):
 @require_POST
 def review_link(request, pk: int):
     review = _review(request, pk, "people.review")
-    services.link_accountability(review, by=request.user, link=request.POST.get("accountability_link", ""))
-    messages.success(request, _("Accountability record linked."))
+    link = request.POST.get("accountability_link", "")
+    try:
+        services.link_accountability(review, by=request.user, link=link)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Accountability record linked."))
     return redirect("people:review", pk=review.pk)
