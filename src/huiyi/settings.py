@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "huiyi.onsite.checkin.middleware.ScanFastPath",  # a door scan with a token skips what follows
     "django.contrib.sessions.middleware.SessionMiddleware",
     "huiyi.rulebook.middleware.OneRulebookPerRequest",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,6 +1,6 @@
 """One read of the active rulebook version per request."""
 
-from .services import _request_active
+from .services import one_active_version
 
 
 class OneRulebookPerRequest:
@@ -8,8 +8,5 @@ class OneRulebookPerRequest:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_active.set({})
-        try:
+        with one_active_version():
             return self.get_response(request)
-        finally:
-            _request_active.reset(token)

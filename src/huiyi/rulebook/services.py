@@ -1,5 +1,6 @@
 """Rulebook versions as a service: which rules are in force, for the organisation and for each project."""
 
+import contextlib
 import contextvars
 import copy
 import functools
@@ -58,6 +59,16 @@ def active_version() -> RulebookVersion:
     if memo is not None:
         memo["version"] = version
     return version
+
+
+@contextlib.contextmanager
+def one_active_version():
+    """Within this block (a request) the active version is read once."""
+    token = _request_active.set({})
+    try:
+        yield
+    finally:
+        _request_active.reset(token)
 
 
 def forget_active_version() -> None:
