@@ -1,7 +1,7 @@
 """Upload attacks (issue 10, REQ-DOC-07): every place that takes a file — documents (page and API), the
 attendee import (page and API), complaint attachments (the public form without an account, and staff),
 incident photos (API), signed contracts (page), the client's signed plan, booking letters and drawings, SOP
-files — against:
+files, the working calendar's schedule import (admin only; its own section at the end) — against:
 
 * path traversal and hostile names (``../../``, ``..\\``, absolute paths, NUL bytes, 1,000 characters):
   nothing is ever written outside the storage root, and a stored file's name is one of ours;
@@ -721,3 +721,232 @@ def test_issue_10_sop_files(team, storage, name, content):
     assert_safe_download(
         signed_in(officer).get(reverse("sop:version_file", args=[version.pk])), content=content
     )
+
+
+# -- the calendar import (admin only) ----------------------------------------------------------------------
+
+ICS_HEAD = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//issue 10//EN\r\n"
+
+
+def ics(*events: bytes) -> bytes:
+    return (
+        ICS_HEAD
+        + b"".join(b"BEGIN:VEVENT\r\n" + e + b"END:VEVENT\r\n" for e in events)
+        + b"END:VCALENDAR\r\n"
+    )
+
+
+@pytest.fixture
+def calendar_admin(django_user_model):
+    return django_user_model.objects.create_superuser("caladmin", "caladmin@example.com", "x" * 20)
+
+
+def import_calendar(client, name: str, content: bytes):
+    """Post a schedule file to the import page and open the page it leads to (with its messages)."""
+    answer = post_files(client, reverse("calendar:import"), {}, [("file", name, content, "text/csv")])
+    assert answer.status_code == 302, answer.status_code
+    return answer, client.get(answer.url).content.decode()
+
+
+def english(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def test_issue_10_calendar_import_refuses_a_huge_file_before_reading_it(calendar_admin, xlsx_bomb):
+    """Issue 10: a schedule is a few kilobytes; a file over HUIYI_CALENDAR_IMPORT_MAX_BYTES (1 MiB) is refused
+    from its size with a message naming it, and nothing is imported."""
+    from huiyi.calendar.models import CalendarDay
+
+    client = english(calendar_admin)
+    huge = b"date,kind,name\n" + b"2027-01-01,holiday,x\n" * 100_000  # 2 MB
+    for name, content in (("2027.csv", huge), ("2027.xlsx", xlsx_bomb)):
+        _answer, page = import_calendar(client, name, content)
+        assert "Nothing was imported" in page
+        assert f"“{name}” is too large" in page and "at most 1,024 KB" in page
+    assert not CalendarDay.objects.exists()
+
+
+def test_issue_10_calendar_import_size_limit_is_a_setting(calendar_admin, settings):
+    from huiyi.calendar.models import CalendarDay
+
+    settings.HUIYI_CALENDAR_IMPORT_MAX_BYTES = 10 * 1024
+    csv_text = b"date,kind,name\n" + b"2027-01-01,holiday,x\n" * 600  # 12 KB
+    _answer, page = import_calendar(english(calendar_admin), "2027.csv", csv_text)
+    assert "at most 10 KB" in page
+    assert not CalendarDay.objects.exists()
+
+
+def _small_zip_bomb() -> bytes:
+    """An .xlsx-shaped ZIP of ~0.5 MB inflating to 512 MiB: under the size limit, so its content is judged."""
+    return _zip(
+        [
+            _member("[Content_Types].xml", CONTENT_TYPES),
+            _member("xl/workbook.xml", b"<workbook/>"),
+            _bomb_member("xl/sharedStrings.xml", 512),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("2027.csv", "zip-bomb", "“2027.csv” is a ZIP (.xlsx, .docx, .zip) file, not a schedule"),
+        ("2027.xlsx", "zip-bomb", "“2027.xlsx”: only .csv and .ics files can be imported"),
+        ("2027.csv", HTML, "“2027.csv” is a web page or XML document, not a schedule"),
+        ("2027.ics", PDF_JS, "“2027.ics” is a PDF file, not a schedule"),
+        ("2027.csv", "png", "“2027.csv” is a PNG file, not a schedule"),
+        ("2027.csv", SVG, "web page or XML document"),
+        ("2027.csv", ics(b"SUMMARY:\xe4\xbc\x91\r\nDTSTART;VALUE=DATE:20270101\r\n"), "name it .ics"),
+        ("2027.ics", b"date,kind,name\n2027-01-01,holiday,x\n", "does not begin with BEGIN:VCALENDAR"),
+        (
+            "2027.csv",
+            "date,kind,name\n2027-01-01,holiday,元旦\n".encode("utf-16"),
+            "The file is not UTF-8 text",
+        ),
+        ("2027.csv", "date,kind,name\n2027-01-01,holiday,元旦\n".encode("gbk"), "The file is not UTF-8 text"),
+        ("2027.html", b"date,kind,name\n2027-01-01,holiday,x\n", "only .csv and .ics files"),
+    ],
+)
+def test_issue_10_calendar_import_refuses_a_file_that_is_not_what_its_name_says(
+    calendar_admin, name, content, message
+):
+    """Issue 10: a binary file (a ZIP such as an .xlsx is never opened, so it cannot inflate), a web page, an
+    iCalendar file named .csv or a CSV named .ics is refused with a message saying what it is."""
+    from huiyi.calendar.models import CalendarDay
+
+    content = {"zip-bomb": _small_zip_bomb, "png": lambda: png(HTML)}.get(content, lambda: content)()
+    _answer, page = import_calendar(english(calendar_admin), name, content)
+    assert "Nothing was imported" in page and message in page
+    assert "<script>alert" not in page
+    assert not CalendarDay.objects.exists()
+
+
+LONG_EVENT = b"SUMMARY:\xe6\x98\xa5\xe8\x8a\x82\xe6\x94\xbe\xe5\x81\x87\xe4\xbc\x91\r\n"  # 春节放假休
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (  # one event from year 1 to 9999: 3.6 million days, if anything expanded it
+            "cn.ics",
+            ics(LONG_EVENT + b"DTSTART;VALUE=DATE:00010101\r\nDTEND;VALUE=DATE:99991231\r\n"),
+            "the event lasts 3,652,058 days; one event may cover at most 31 days",
+        ),
+        (
+            "cn.ics",
+            ics(
+                *(
+                    LONG_EVENT + b"DTSTART;VALUE=DATE:%04d0101\r\nDTEND;VALUE=DATE:%04d0131\r\n" % (y, y)
+                    for y in range(1800, 2100)
+                )
+            ),
+            "one file may list at most 5,000",
+        ),
+        ("cn.ics", ics(LONG_EVENT + b"DTSTART;VALUE=DATE:2027xx01\r\n"), "its dates cannot be read"),
+        (
+            "cn.ics",
+            ics(LONG_EVENT + b"DTSTART;VALUE=DATE:20270101\r\nDTEND:garbage\r\n"),
+            "dates cannot be read",
+        ),
+        (
+            "cn.ics",
+            ics(LONG_EVENT + b"DTSTART;VALUE=DATE:20270101\r\nDURATION:P99999999D\r\n"),
+            "its dates cannot be read",
+        ),
+        (
+            "cn.csv",
+            b"date,kind,name\n2027-01-01,holiday,\xe5\x85\x83\x00\xe6\x97\xa6\n",
+            "is not a text file",
+        ),
+        (
+            "cn.csv",
+            b"date,kind,name\n2027-01-01,holiday,\x1b[31m\xe5\x85\x83\xe6\x97\xa6\n",
+            "control characters",
+        ),
+        (
+            "cn.csv",
+            b'date,kind,name\n2027-01-01,holiday,"a\nb"\n',
+            "name contains control characters",
+        ),
+        ("cn.csv", b"date,kind,name\n2027-01-01,holiday," + b"x" * 200_000 + b"\n", "line 2: not valid CSV"),
+        ("cn.csv", b"date,kind,name\n2027-01-01,holiday," + b"x" * 101 + b"\n", "name is longer than 100"),
+        (
+            "cn.csv",
+            b"date,kind,name,note\n2027-01-01,holiday,x," + b"y" * 501 + b"\n",
+            "note is longer than 500",
+        ),
+        (
+            "cn.csv",
+            b"date,<script>alert(1)</script>,name\n",
+            "unknown column(s): &lt;script&gt;alert(1)&lt;/script&gt;",
+        ),
+    ],
+)
+def test_issue_10_calendar_import_refuses_hostile_content_with_a_message(
+    calendar_admin, name, content, message
+):
+    """Issue 10: content made to hurt — an event spanning millennia, more days than any schedule, dates no
+    reader can parse, NUL and escape characters (a NUL cannot even be stored in PostgreSQL), a value beyond
+    the CSV reader's field limit, over-long names — is refused with a message naming the row; never a 500,
+    nothing imported. Quoted content is shown escaped."""
+    from huiyi.calendar.models import CalendarDay
+
+    _answer, page = import_calendar(english(calendar_admin), name, content)
+    assert "Nothing was imported" in page and message in page, page[page.find("alert") - 200 :][:600]
+    assert "<script>alert" not in page
+    assert not CalendarDay.objects.exists()
+
+
+def test_issue_10_calendar_import_refusals_are_in_chinese(calendar_admin):
+    client = Client()
+    client.force_login(calendar_admin)
+    _answer, page = import_calendar(client, "2027.csv", _small_zip_bomb())
+    assert "未导入任何内容" in page
+    assert "“2027.csv”是 ZIP (.xlsx, .docx, .zip) 文件，不是日程文件" in page
+
+
+def test_issue_10_calendar_import_keeps_html_and_formulas_as_inert_text(calendar_admin):
+    """Issue 10: a name with markup or a spreadsheet formula is a name: stored as written, shown escaped on
+    the year page (no script, no link); calendar days are exported nowhere as a spreadsheet."""
+    from huiyi.calendar.models import CalendarDay
+
+    content = (
+        "date,kind,name,name_en,note\n"
+        '2027-01-01,holiday,<img src=x onerror=alert(1)>元旦,"=HYPERLINK(""http://evil.example"",""x"")",'
+        "@SUM(1+1)\n"
+    ).encode()
+    answer, page = import_calendar(english(calendar_admin), "2027.csv", content)
+    assert answer.url.endswith("?year=2027")
+    day = CalendarDay.objects.get(date=dt.date(2027, 1, 1))
+    assert day.name == {
+        "zh-hans": "<img src=x onerror=alert(1)>元旦",
+        "en": '=HYPERLINK("http://evil.example","x")',
+    }
+    assert day.note == "@SUM(1+1)"
+    assert "=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)" in page  # the English name, as text
+    client = Client()
+    client.force_login(calendar_admin)
+    chinese = client.get(answer.url).content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;元旦" in chinese
+    for body in (page, chinese):
+        assert "<img src=x onerror" not in body
+        assert 'href="http://evil.example' not in body
+
+
+@pytest.mark.parametrize("role", ["planner", "quality_officer", "project_director"])
+def test_issue_10_calendar_import_is_refused_to_non_admins(make_user, org, role):
+    """Issue 10: only who may add calendar days (an administrator) imports; anyone else gets 403 and nothing
+    is imported; without signing in, the sign-in page."""
+    from huiyi.calendar.models import CalendarDay, LoadedYear
+
+    content = b"date,kind,name\n2027-01-01,holiday,x\n"
+    user = make_user(role, org["north"])
+    client = Client()
+    client.force_login(user)
+    files = [("file", "2027.csv", content, "text/csv")]
+    assert post_files(client, reverse("calendar:import"), {"confirm_year": "2027"}, files).status_code == 403
+    anonymous = post_files(Client(), reverse("calendar:import"), {}, files)
+    assert anonymous.status_code == 302 and reverse("accounts:login") in anonymous.url
+    assert not CalendarDay.objects.exists() and not LoadedYear.objects.exists()

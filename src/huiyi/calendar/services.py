@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from .clocks import Deadline, HoursSpec, WorkCalendar, hours_to_timedelta, resolve_tz
 from .defaults import SUPPORT_HOURS_RULE, support_hours
-from .importers import ParsedSchedule, ScheduleFileError, parse_schedule_file
+from .importers import ParsedSchedule, ScheduleFileError, check_size, max_bytes, parse_schedule_file
 from .models import BusinessHours, CalendarDay, LoadedYear
 from .schedule import Schedule
 
@@ -188,14 +188,20 @@ def import_schedule(
 
 
 def _read(file, filename: str) -> tuple[bytes | str, str]:
-    """Content and name from a path (``os.PathLike``), bytes, text or an open file (e.g. an upload)."""
+    """Content and name from a path (``os.PathLike``), bytes, text or an open file (e.g. an upload). A file
+    larger than the import's limit is refused before it is read (issue 10)."""
     if isinstance(file, bytes | str):
         return file, filename
     if isinstance(file, os.PathLike):
         path = Path(file)
         try:
+            check_size(path.stat().st_size, filename or path.name)
             return path.read_bytes(), filename or path.name
         except OSError as exc:
             message = _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
             raise ScheduleFileError([message]) from exc
-    return file.read(), filename or Path(getattr(file, "name", "") or "").name
+    name = filename or Path(getattr(file, "name", "") or "").name
+    check_size(getattr(file, "size", None), name)
+    data = file.read(max_bytes() + 1)  # never more than the limit, whatever the upload says of its size
+    check_size(len(data), name)
+    return data, name
