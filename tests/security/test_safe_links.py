@@ -15,6 +15,7 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -147,7 +148,7 @@ def test_issue_10_service_refuses_unsafe_accountability_links(review, people, va
 def test_issue_10_pages_refuse_unsafe_links_with_a_message(review, people):
     client = Client()
     client.force_login(people["hr"])
-    client.cookies["django_language"] = "zh-hans"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     answer = client.post(
         reverse("people:review_link", args=[review.pk]), {"accountability_link": "//evil.example/x"}
     )
