@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 BATCH = 2000
@@ -219,6 +219,11 @@ def generate(plan: Plan = Plan(), *, out: Callable[[str], None] | None = print, 
     from huiyi.feedback.surveys.services import record_final_counts
 
     clock.step("survey figures recorded", record_final_counts())
+    # Millions of rows were just bulk-inserted: refresh the planner's statistics now, as autovacuum would
+    # some minutes later (seen: the KPI dashboard's scores query took minutes on the unanalysed tables).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    clock.step("planner statistics (ANALYZE)", 0)
     if out:
         out(f"  {'total':<28} {sum(counts.values()):>10,}   {time.perf_counter() - clock.started:7.1f} s")
     return counts
