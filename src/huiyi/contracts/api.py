@@ -382,6 +382,8 @@ class ChangeRequestViewSet(_ContractChildViewSet):
     @action(detail=True, methods=["post"], url_path="client-confirmation")
     def client_confirmation(self, request, contract_id=None, pk=None):
         change = get_object_or_404(self.get_queryset(), pk=pk)
+        if not request.user.has_perm("contracts.change_contract", change):  # before reading the body
+            raise PermissionDenied(_("You may not record the client's confirmation."))
         data = ClientConfirmationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         change = services.record_client_confirmation(

@@ -5,39 +5,52 @@ them — has one row in :data:`POLICY`, keyed by its URL name. A row says who ma
 change something through it (``write``), as an expression over the person asking:
 
 ``ANYONE``
-    anonymous visitors too (sign-in, password reset, health, static reference pages);
+    anonymous visitors too (sign-in, password reset, health, the API schema, reference pages);
 ``LINK``
     anonymous visitors holding a valid signed link of the row's ``link`` purpose (``huiyi.core.links``);
 ``STAFF``
-    any signed-in member of staff, whatever their roles;
-``P("app.codename", …)``
-    a holder of one of these Django permissions — granted by a role (``accounts/default_roles.yaml`` and each
-    app's ``role_permissions.yaml``, read through :func:`role_permissions`), superusers hold them all;
+    any signed-in member of staff, whatever their roles (lists show only what one may see);
+``P("app.codename", …)`` / ``ALL(…)``
+    a holder of one (all) of these Django permissions — granted by roles (``accounts/default_roles.yaml`` and
+    each app's ``role_permissions.yaml``, read by :func:`role_permissions`); a superuser holds them all;
 ``ROLE("key", …)``
     a holder of one of these roles (where the code names a role of the standard rather than a permission);
 ``SEES``
-    one who sees the record's meeting project: a member of its team, one holding a role over its unit with
-    ``sees_unit_projects``, or a superuser;
+    one who sees the record's meeting project: a member of its team, one holding a role with
+    ``sees_unit_projects`` over its unit, or a superuser;
 ``MEMBER``
-    a member of the team of the record's project (a superuser is not one by being a superuser);
+    a member of the record's project team (a superuser is not one by being a superuser);
 ``UNIT``
     one holding their role over the unit the record belongs to (its project's, its person's, its case's);
-``SUPERUSER``
-    an administrator.
+``SIGNED``
+    one who signed the project's confidentiality agreement (REQ-DOC-09);
+``SUPERUSER`` / ``NOBODY``
+    an administrator / no one (the record's own person: its borrower, its subject, its requester).
 
 Expressions combine with ``&``, ``|`` and ``~``. What is not granted is denied: a URL pattern missing from the
-table, or a person the expression does not name, must be refused — with 403, or 404 where the row ``hides``
-the record from people who do not see its project (the record's existence is not confirmed to them);
-anonymous visitors are sent to the sign-in page (pages) or get 401 (API). ``hides`` is ``True`` when the
-record is hidden from who does not see its project, or an expression naming who is shown the record at all.
-Writes are POST (pages) or the row's ``method`` (API). ``record`` names the kind of record the URL's ids
-point at, ``None`` when the URL names none (lists, dashboards, forms for a new record of the organisation).
+table fails the matrix test by name, and a person the expression does not name is refused:
 
-``tests/security/test_permission_matrix.py`` requests every row as anonymous, as a superuser, as a member of
-staff without a role, and as a holder of each default role on the team of the record's project and outside it,
-and checks every cell against this table. Object rules (each app's ``rules.py``) are the implementation; this
-table is the policy they are checked against, written from the standard (REQUIREMENTS.md) and the duties of
-each role. Confidentiality classes of documents are in :data:`DOCUMENT_CLASSES`.
+* anonymous visitors are sent to the sign-in page (pages) or get 401 (API);
+* signed-in people get 403, or 404 where the row ``hides`` the record: ``hides=True`` — from who does not see
+  its project; an expression — from who it does not name (the record's existence is not confirmed to them);
+* a refused write (POST for pages, the row's ``method`` for the API) changes nothing, and is answered as its
+  ``refusal`` says: ``"status"`` (the default) 403/404 as above; ``"validation"`` — the view reads the
+  request before it asks who writes: an empty request gets its validation errors (a page: the form again, or
+  back with a message), a valid one 403/404 (the matrix asks API endpoints with any input taken as valid);
+  ``"input"`` — who may write depends on what the request names (the project of a new record) or the service
+  checks after reading it: an empty request is answered 400; ``"message"`` — refused with a message on the
+  record's page (302).
+
+``record`` names the kind of record the URL's ids point at (``None``: lists, dashboards, forms for a new
+record of the organisation).
+
+``tests/security/test_permission_matrix.py`` asks every row as anonymous, as a superuser, as a member of staff
+without a role, and as a holder of each default role on the team of the record's project (holding the role
+over the company) and outside it (in another company), and checks every cell against this table;
+``tests/security/test_signed_links.py`` checks the signed-link pages. Object rules (each app's ``rules.py``)
+are the implementation; this table is the policy they are checked against, written from the standard
+(REQUIREMENTS.md), the duties of each role and the roles' permission data. Documents by class of
+confidentiality: :data:`DOCUMENT_CLASSES`.
 """
 
 from __future__ import annotations
@@ -165,6 +178,7 @@ class Access:
     hides: bool | Who = False  # who is not shown the record (True: its project) gets 404 rather than 403
     method: str = "post"  # the write method a test sends
     link: str | None = None  # the signed-link purpose that opens the page
+    refusal: str = "status"  # how a refused write is answered: "status", "validation", "input", "message"
     note: str = ""
 
     @property
@@ -213,6 +227,9 @@ def granted(permission: str) -> Who:
     return SEES & P(permission)
 
 
+#: The client forms ask for the role permission first (403), then for a client one sees (404).
+SHOWN_CLIENT = ~P("clients.change_client", "clients.add_contact") | P("clients.view_client") | SEES
+
 # --- foundation: sign-in, dashboard, organisation, clients, projects ---------------------------------------
 
 FOUNDATION = [
@@ -237,9 +254,19 @@ FOUNDATION = [
     page("clients:list", STAFF, note="lists the clients one may see"),
     page("clients:create", P("clients.add_client"), P("clients.add_client")),
     page("clients:detail", P("clients.view_client") | SEES, record="client", hides=True),
-    page("clients:edit", P("clients.change_client"), P("clients.change_client"), record="client", hides=True),
     page(
-        "clients:contact_add", P("clients.add_contact"), P("clients.add_contact"), record="client", hides=True
+        "clients:edit",
+        P("clients.change_client"),
+        P("clients.change_client"),
+        record="client",
+        hides=SHOWN_CLIENT,
+    ),
+    page(
+        "clients:contact_add",
+        P("clients.add_contact"),
+        P("clients.add_contact"),
+        record="client",
+        hides=SHOWN_CLIENT,
     ),
     page("projects:list", STAFF, note="lists the projects one sees"),
     page("projects:create", P("projects.add_meetingproject"), P("projects.add_meetingproject")),
@@ -254,16 +281,20 @@ FOUNDATION = [
     page("healthz", ANYONE),
     api("token", None, ANYONE, note="exchanges a password for a token: no session needed"),
     api("me", STAFF),
-    api("schema", STAFF, note="the contract of the API, for signed-in callers"),
-    api("docs", STAFF),
+    api("schema", ANYONE, note="the API's contract (OpenAPI) is public: it holds no organisation data"),
+    api("docs", ANYONE, note="the schema's reader"),
     api("api-root", STAFF),
     api("user-list", STAFF, note="the users one may see"),
     api(
-        "user-detail", STAFF, record="user", note="a user of one's own unit tree, or with accounts.view_user"
+        "user-detail",
+        P("accounts.view_user"),
+        record="user",
+        hides=P("accounts.view_user"),
+        note="and oneself",
     ),
     api("orgunit-list", STAFF),
     api("orgunit-detail", P("accounts.view_orgunit"), record="org_unit", hides=True),
-    api("client-list", STAFF, P("clients.add_client")),
+    api("client-list", STAFF, P("clients.add_client"), refusal="validation"),
     api(
         "client-detail",
         P("clients.view_client") | SEES,
@@ -272,9 +303,9 @@ FOUNDATION = [
         hides=True,
         method="patch",
     ),
-    api("project-list", STAFF, P("projects.add_meetingproject")),
+    api("project-list", STAFF, P("projects.add_meetingproject"), refusal="validation"),
     api("project-detail", SEES, MANAGES, record="project", hides=True, method="patch"),
-    api("project-member-list", SEES, MANAGES, record="project", hides=True),
+    api("project-member-list", SEES, MANAGES, record="project", hides=True, refusal="validation"),
     api("project-member-detail", None, MANAGES, record="project_member", hides=True, method="delete"),
     api_post("project-close-phase", MANAGES, record="project", hides=True),
     api("calendar-due", STAFF),
@@ -300,13 +331,18 @@ INTAKE = [
     post("intake:requirements_send", REQUIREMENTS_EDITORS, record="project"),
     post("intake:discrepancy_create", DISCREPANCY_RECORDERS, record="project"),
     page("intake:confirm", LINK, LINK, link="intake.requirements_confirmation"),
-    api("inquiry-list", STAFF, P("intake.add_inquiry"), note="lists the inquiries one may see"),
-    api("inquiry-detail", SEES & INQUIRY_READERS, record="inquiry", hides=True),
-    api_post("inquiry-step", INQUIRY_CHANGERS, record="inquiry_step", hides=True),
-    api_post(
-        "inquiry-convert", INQUIRY_CHANGERS & P("projects.add_meetingproject"), record="inquiry", hides=True
+    api(
+        "inquiry-list", STAFF, P("intake.add_inquiry"), refusal="validation", note="the inquiries one may see"
     ),
-    api_post("inquiry-attach", INQUIRY_CHANGERS, record="inquiry", hides=True),
+    api("inquiry-detail", INQUIRY_READERS & SEES, record="inquiry", hides=INQUIRY_READERS & SEES),
+    api_post("inquiry-step", INQUIRY_CHANGERS, record="inquiry_step", hides=INQUIRY_READERS & SEES),
+    api_post(
+        "inquiry-convert",
+        INQUIRY_CHANGERS & P("projects.add_meetingproject"),
+        record="inquiry",
+        hides=INQUIRY_READERS & SEES,
+    ),
+    api_post("inquiry-attach", INQUIRY_CHANGERS, record="inquiry", hides=INQUIRY_READERS & SEES),
     api("project-requirements", SEES, REQUIREMENTS_EDITORS, record="project", hides=True, method="patch"),
     api_post("project-requirements-send", REQUIREMENTS_EDITORS, record="project", hides=True),
     api("project-requirements-discrepancies", SEES, DISCREPANCY_RECORDERS, record="project", hides=True),
@@ -372,21 +408,21 @@ PREPARATION = [
     post("preparation:attendee_sent", MANAGES, record="attendee_comm"),
     page("preparation:team", SEES, record="project"),
     page("preparation:schedule_ics", SEES, record="project"),
-    api("preparation-task-list", SEES, MANAGES, record="project"),
+    api("preparation-task-list", SEES, MANAGES, record="project", refusal="validation"),
     api("preparation-task-detail", SEES, MANAGES, record="task", method="delete"),
     api("preparation-review-list", SEES, MANAGES, record="project"),
     api("preparation-review-detail", SEES, STEP_ANSWERERS, record="review_step", method="patch"),
     api_post("preparation-review-restart", STEP_ANSWERERS, record="review_step"),
-    api("preparation-training-list", SEES, TRAINING_RECORDERS, record="project"),
+    api("preparation-training-list", SEES, TRAINING_RECORDERS, record="project", refusal="validation"),
     api("preparation-training-detail", SEES, TRAINING_RECORDERS, record="prep_training", method="patch"),
-    api("preparation-host-evaluation-list", SEES, TRAINING_RECORDERS, record="project"),
-    api("preparation-material-list", SEES, MANAGES, record="project"),
+    api("preparation-host-evaluation-list", SEES, TRAINING_RECORDERS, record="project", refusal="validation"),
+    api("preparation-material-list", SEES, MANAGES, record="project", refusal="validation"),
     api("preparation-material-detail", SEES, MANAGES, record="material", method="patch"),
     api_post("preparation-material-decision", MANAGES, record="material"),
     api_post("preparation-material-approval-link", MANAGES, record="material"),
-    api("preparation-communication-list", SEES, MANAGES, record="project"),
+    api("preparation-communication-list", SEES, MANAGES, record="project", refusal="validation"),
     api("preparation-communication-detail", SEES, MANAGES, record="client_message", method="patch"),
-    api("preparation-attendee-communication-list", SEES, MANAGES, record="project"),
+    api("preparation-attendee-communication-list", SEES, MANAGES, record="project", refusal="validation"),
     api("preparation-attendee-communication-detail", SEES, record="attendee_comm"),
     api_post("preparation-attendee-communication-sent", MANAGES, record="attendee_comm"),
 ]
@@ -415,20 +451,33 @@ CONTRACTS = [
     post("contracts:change_client_record", CONTRACT_CHANGERS, record="change_request", hides=True),
     page("contracts:client_change", LINK, LINK, link="contracts.change_request"),
     post("contracts:breach_remedy", CONTRACT_CHANGERS, record="breach", hides=True),
-    api("project-contracts", SEES, CONTRACT_CHANGERS, record="project", hides=True),
+    api("project-contracts", SEES, CONTRACT_CHANGERS, record="project", hides=True, refusal="validation"),
     api("contract-detail", SEES, CONTRACT_DELETERS, record="contract", hides=True, method="delete"),
     api_post("contract-sign", CONTRACT_CHANGERS, record="contract", hides=True),
-    api_post("contract-signed-copy", CONTRACT_CHANGERS, record="contract", hides=True),
+    api_post("contract-signed-copy", CONTRACT_CHANGERS, record="contract", hides=True, refusal="input"),
     api_post("contract-close", CONTRACT_CHANGERS, record="contract", hides=True),
-    api("contract-change-requests", SEES, CONTRACT_CHANGERS, record="contract", hides=True),
+    api(
+        "contract-change-requests",
+        SEES,
+        CONTRACT_CHANGERS,
+        record="contract",
+        hides=True,
+        refusal="input",
+    ),
     api_post("contract-change-request-approve", CHANGE_APPROVERS, record="change_request", hides=True),
     api_post(
         "contract-change-request-client-confirmation", CONTRACT_CHANGERS, record="change_request", hides=True
     ),
-    api_post("contract-change-request-reject", CHANGE_APPROVERS, record="change_request", hides=True),
+    api_post(
+        "contract-change-request-reject",
+        CHANGE_APPROVERS,
+        record="change_request",
+        hides=True,
+        refusal="input",
+    ),
     api_post("contract-change-request-client-link", CONTRACT_CHANGERS, record="change_request", hides=True),
-    api("contract-breaches", SEES, CONTRACT_CHANGERS, record="contract", hides=True),
-    api_post("contract-breach-remedy", CONTRACT_CHANGERS, record="breach", hides=True),
+    api("contract-breaches", SEES, CONTRACT_CHANGERS, record="contract", hides=True, refusal="input"),
+    api_post("contract-breach-remedy", CONTRACT_CHANGERS, record="breach", hides=True, refusal="input"),
 ]
 
 # --- resources (REQ-RES): registers of the organisation, a project's bookings, the calculator --------------
@@ -468,17 +517,25 @@ RESOURCES = [
     ),
     page("resources:calculator", STAFF),
     post(
-        "resources:calculator_apply", P("projects.change_meetingproject"), note="onto a project one changes"
+        "resources:calculator_apply",
+        P("projects.change_meetingproject"),
+        refusal="validation",
+        note="onto a project one changes",
     ),
     page("resources:project_bookings", SEES, record="project", hides=True),
-    post("resources:booking_create", MANAGES, record="project", hides=True),
-    post("resources:rehearsal", EQUIPMENT_CHECKERS, record="project", hides=True),
-    post("resources:booking_confirm", MANAGES, record="booking", hides=True),
+    post("resources:booking_create", MANAGES, record="project", hides=True, refusal="validation"),
+    post("resources:rehearsal", EQUIPMENT_CHECKERS, record="project", hides=True, refusal="validation"),
+    post("resources:booking_confirm", MANAGES, record="booking", hides=True, refusal="validation"),
     post("resources:booking_cancel", MANAGES, record="booking", hides=True),
     post("resources:equipment_check", EQUIPMENT_CHECKERS, record="booking", hides=True),
     page("resources:booking_file", SEES, record="booking_file", hides=True),
     api_post("resources-calculate", STAFF),
-    api("venue-list", P("resources.view_venue"), ALL("resources.view_venue", "resources.add_venue")),
+    api(
+        "venue-list",
+        P("resources.view_venue"),
+        ALL("resources.view_venue", "resources.add_venue"),
+        refusal="validation",
+    ),
     api(
         "venue-detail",
         P("resources.view_venue"),
@@ -490,6 +547,7 @@ RESOURCES = [
         "equipment-list",
         P("resources.view_equipment"),
         ALL("resources.view_equipment", "resources.add_equipment"),
+        refusal="validation",
     ),
     api(
         "equipment-detail",
@@ -502,6 +560,7 @@ RESOURCES = [
         "supplier-list",
         P("resources.view_supplier"),
         ALL("resources.view_supplier", "resources.add_supplier"),
+        refusal="validation",
     ),
     api(
         "supplier-detail",
@@ -515,6 +574,7 @@ RESOURCES = [
         P("resources.view_venue"),
         ALL("resources.view_venue", "resources.add_room"),
         record="venue",
+        refusal="validation",
     ),
     api(
         "venue-room-detail",
@@ -523,12 +583,14 @@ RESOURCES = [
         record="room",
         method="patch",
     ),
-    api("project-booking-list", SEES, MANAGES, record="project", hides=True),
+    api("project-booking-list", SEES, MANAGES, record="project", hides=True, refusal="validation"),
     api("project-booking-detail", SEES, MANAGES, record="booking", hides=True, method="delete"),
     api("project-booking-check-rules", SEES, record="booking", hides=True),
-    api("project-booking-checks", SEES, EQUIPMENT_CHECKERS, record="booking", hides=True),
-    api_post("project-booking-confirm", MANAGES, record="booking", hides=True),
-    api("project-rehearsal-list", SEES, EQUIPMENT_CHECKERS, record="project", hides=True),
+    api("project-booking-checks", SEES, EQUIPMENT_CHECKERS, record="booking", hides=True, refusal="input"),
+    api_post("project-booking-confirm", MANAGES, record="booking", hides=True, refusal="validation"),
+    api(
+        "project-rehearsal-list", SEES, EQUIPMENT_CHECKERS, record="project", hides=True, refusal="validation"
+    ),
 ]
 
 # --- on site (REQ-ONS): attendees and tickets, check-in, inspections, the live agenda ----------------------
@@ -555,21 +617,38 @@ ONSITE = [
     page("attendees:list", ATTENDEE_READERS, record="project"),
     page("attendees:add", ATTENDEE_ADDERS, ATTENDEE_ADDERS, record="project"),
     page("attendees:import", ATTENDEE_IMPORTERS, ATTENDEE_IMPORTERS, record="project"),
-    page("attendees:import_mapping", ATTENDEE_IMPORTERS, ATTENDEE_IMPORTERS, record="attendee_import"),
+    page(
+        "attendees:import_mapping",
+        NOBODY,
+        NOBODY,
+        record="attendee_import",
+        hides=~ATTENDEE_IMPORTERS,
+        note="opens the importer's own upload only: another's is 404 to importers",
+    ),
     page(
         "attendees:export",
         ATTENDEE_READERS,
         record="project",
         note="contacts only with view_attendee_contact",
     ),
-    page("attendees:badges", SCANNERS, record="project", note="badges carry the tickets' QR codes"),
+    page(
+        "attendees:badges",
+        ATTENDEE_READERS & SCANNERS,
+        record="project",
+        note="badges carry the tickets' QR codes",
+    ),
     page("attendees:detail", ATTENDEE_READERS, record="attendee"),
     page("attendees:edit", ATTENDEE_CHANGERS, ATTENDEE_CHANGERS, record="attendee"),
     page("attendees:cancel", ATTENDEE_CHANGERS, ATTENDEE_CHANGERS, record="attendee"),
     post("attendees:reinstate", ATTENDEE_CHANGERS, record="attendee"),
     post("attendees:reissue", ATTENDEE_CHANGERS, record="attendee"),
     post("attendees:ticket_link", ATTENDEE_CHANGERS, record="attendee"),
-    page("attendees:badge", SCANNERS, record="attendee", note="a badge carries the ticket's QR code"),
+    page(
+        "attendees:badge",
+        ATTENDEE_READERS & SCANNERS,
+        record="attendee",
+        note="a badge carries the ticket's QR code",
+    ),
     page("attendees:ticket", LINK, link="attendees.ticket"),
     page("checkin:scan", SCANNERS, record="project"),
     page("checkin:board", BOARD_READERS, record="project"),
@@ -609,7 +688,7 @@ ONSITE = [
     post("liveagenda:coverage_tick", granted("liveagenda.change_coverageitem"), record="coverage"),
     page(
         "liveagenda:satisfaction",
-        granted("liveagenda.add_satisfactionentry"),
+        AGENDA_READERS,
         granted("liveagenda.add_satisfactionentry"),
         record="project",
     ),
@@ -624,7 +703,7 @@ ONSITE = [
     api_post("checkin-sync", P("attendees.scan_ticket", "projects.change_meetingproject")),
     api_post("checkin-timings", P("attendees.scan_ticket", "projects.change_meetingproject")),
     api("checkin-search", SCANNERS, record="project"),
-    api("attendee-list", ATTENDEE_READERS, ATTENDEE_ADDERS, record="project"),
+    api("attendee-list", ATTENDEE_READERS, ATTENDEE_ADDERS, record="project", refusal="validation"),
     api_post("attendee-import", ATTENDEE_IMPORTERS, record="project"),
     api("attendee-detail", ATTENDEE_READERS, ATTENDEE_CHANGERS, record="attendee", method="patch"),
     api_post("attendee-reissue-ticket", ATTENDEE_CHANGERS, record="attendee"),
@@ -639,28 +718,41 @@ ONSITE = [
     api_post("inspections-reading-correct", INSPECTION_RECORDERS, record="reading", hides=True),
     api("inspections-milestone-list", INSPECTION_READERS, MILESTONE_RECORDERS, record="project", hides=True),
     api("inspections-roll-call", ROLL_CALL_READERS, ROLL_CALL_READERS, record="project", hides=True),
-    api("liveagenda-item-list", AGENDA_READERS, AGENDA_PLANNERS, record="project"),
+    api("liveagenda-item-list", AGENDA_READERS, AGENDA_PLANNERS, record="project", refusal="validation"),
     api_post("liveagenda-start-next", AGENDA_CONTROLLERS, record="project"),
     api("liveagenda-item-detail", AGENDA_READERS, AGENDA_PLANNERS, record="agenda_item", method="patch"),
     api_post("liveagenda-item-start", AGENDA_CONTROLLERS, record="agenda_item"),
     api_post("liveagenda-item-end", AGENDA_CONTROLLERS, record="agenda_item"),
     api_post("liveagenda-answer-start", AGENDA_CONTROLLERS, record="agenda_item"),
     api_post("liveagenda-answer-end", AGENDA_CONTROLLERS, record="qa_answer"),
-    api("liveagenda-report-list", AGENDA_READERS, granted("liveagenda.add_progressreport"), record="project"),
-    api("liveagenda-coverage-list", AGENDA_READERS, granted("liveagenda.add_coverageitem"), record="project"),
+    api(
+        "liveagenda-report-list",
+        AGENDA_READERS,
+        granted("liveagenda.add_progressreport"),
+        record="project",
+        refusal="validation",
+    ),
+    api(
+        "liveagenda-coverage-list",
+        AGENDA_READERS,
+        granted("liveagenda.add_coverageitem"),
+        record="project",
+        refusal="validation",
+    ),
     api_post("liveagenda-coverage-tick", granted("liveagenda.change_coverageitem"), record="coverage"),
     api(
         "liveagenda-satisfaction-list",
         AGENDA_READERS,
         granted("liveagenda.add_satisfactionentry"),
         record="project",
+        refusal="validation",
     ),
     api(
         "liveagenda-settings",
         AGENDA_READERS,
         granted("liveagenda.change_agendasettings"),
         record="project",
-        method="patch",
+        method="put",
     ),
 ]
 
@@ -688,13 +780,15 @@ INCIDENTS = [
     page("incidents:live", INCIDENT_READERS, record="incident"),
     post("incidents:level", INCIDENT_MANAGERS, record="incident"),
     post("incidents:action", INCIDENT_RESPONDERS, record="incident"),
-    post("incidents:stop_clock", INCIDENT_READERS & TIMER_HOLDERS, record="incident_clock"),
-    post("incidents:resolve", INCIDENT_READERS & TIMER_HOLDERS, record="incident"),
+    post(
+        "incidents:stop_clock", INCIDENT_READERS & TIMER_HOLDERS, record="incident_clock", refusal="message"
+    ),
+    post("incidents:resolve", INCIDENT_READERS & TIMER_HOLDERS, record="incident", refusal="message"),
     post("incidents:release", INCIDENT_RESPONDERS, record="incident"),
     post("incidents:close", INCIDENT_MANAGERS, record="incident"),
     page("incidents:report_pdf", INCIDENT_READERS, record="incident"),
     page("incidents:photo", INCIDENT_READERS, record="incident"),
-    post("incidents:ack", INCIDENT_READERS & TIMER_HOLDERS, record="chain_step"),
+    post("incidents:ack", INCIDENT_READERS & TIMER_HOLDERS, record="chain_step", refusal="message"),
     page("incidents:ack_link", LINK, LINK, link="incidents.ack"),
     post("incidents:tick", INCIDENT_RESPONDERS, record="incident_task"),
     page("incidents:plans", P("incidents.view_responseplan")),
@@ -708,7 +802,7 @@ INCIDENTS = [
     page("incidents:drill", INCIDENT_READERS, record="drill"),
     post("incidents:drill_run", INCIDENT_MANAGERS, record="drill"),
     post("incidents:drill_evaluate", INCIDENT_MANAGERS, record="drill"),
-    api("incident-list", STAFF, INCIDENT_REPORTERS, note="lists the incidents one may see"),
+    api("incident-list", STAFF, INCIDENT_REPORTERS, refusal="input", note="the incidents one may see"),
     api("incident-detail", INCIDENT_READERS, record="incident", hides=True),
     api_post("incident-level", INCIDENT_MANAGERS, record="incident"),
     api_post("incident-stop-clock", INCIDENT_READERS & TIMER_HOLDERS, record="incident_clock"),
@@ -719,7 +813,7 @@ INCIDENTS = [
     api_post("incident-acknowledge", INCIDENT_READERS & TIMER_HOLDERS, record="chain_step"),
     api("response-plan-list", P("incidents.view_responseplan")),
     api("response-plan-detail", P("incidents.view_responseplan"), record="response_plan"),
-    api("drill-list", STAFF, INCIDENT_MANAGERS, note="lists the drills one may see"),
+    api("drill-list", STAFF, INCIDENT_MANAGERS, refusal="input", note="the drills one may see"),
     api("drill-detail", INCIDENT_READERS, record="drill", hides=True),
     page("preparedness:project", granted("preparedness.view_emergencyresource"), record="project"),
     page("preparedness:panel", SEES, record="project"),
@@ -756,12 +850,19 @@ INCIDENTS = [
         note="or the notification's recipient",
     ),
     page("preparedness:support", P("preparedness.change_supportdesk"), P("preparedness.change_supportdesk")),
-    api("preparedness-risk-list", P("preparedness.view_risk"), P("preparedness.add_risk")),
+    api(
+        "preparedness-risk-list",
+        STAFF,
+        P("preparedness.add_risk"),
+        refusal="validation",
+        note="the risks one may see",
+    ),
     api(
         "preparedness-risk-detail",
         granted("preparedness.view_risk"),
         RISK_EDITORS,
         record="risk",
+        hides=granted("preparedness.view_risk"),
         method="patch",
     ),
     api(
@@ -770,7 +871,9 @@ INCIDENTS = [
         RESOURCE_CHECKERS,
         record="project",
     ),
-    api("preparedness-contact-list", CONTACT_READERS, CONTACT_EDITORS, record="project"),
+    api(
+        "preparedness-contact-list", CONTACT_READERS, CONTACT_EDITORS, record="project", refusal="validation"
+    ),
     api(
         "preparedness-contact-detail",
         CONTACT_READERS,
@@ -824,17 +927,22 @@ FEEDBACK = [
         note="the survey's public code (QR at the venue)",
     ),
     page("surveys:personal", LINK, LINK, link="surveys.answer"),
-    api("survey-list", STAFF, SURVEY_MANAGERS, note="lists the surveys one may see"),
-    api("survey-detail", SURVEY_READERS, record="survey", hides=True),
-    api("survey-response-list", STAFF, SURVEY_MANAGERS, note="lists the responses one may see"),
-    api("survey-response-detail", SURVEY_READERS, record="survey_response", hides=True),
-    api("revisit-list", STAFF, REVISIT_RECORDERS),
+    api("survey-list", STAFF, SURVEY_MANAGERS, refusal="input", note="the surveys one may see"),
+    api("survey-detail", SURVEY_READERS, record="survey", hides=SURVEY_READERS),
+    api(
+        "survey-response-list",
+        STAFF,
+        ANYONE,
+        note="answering needs the invitation's link token or the survey's public code (or a survey manager)",
+    ),
+    api("survey-response-detail", SURVEY_READERS, record="survey_response", hides=SURVEY_READERS),
+    api("revisit-list", STAFF, REVISIT_RECORDERS, refusal="input"),
     api(
         "revisit-detail",
         SEES & P("surveys.view_revisit", "surveys.manage_surveys"),
         REVISIT_RECORDERS,
         record="revisit",
-        hides=True,
+        hides=SEES & P("surveys.view_revisit", "surveys.manage_surveys"),
         method="patch",
     ),
     page("complaints:list", P("complaints.view_complaint")),
@@ -876,7 +984,11 @@ FEEDBACK = [
     page("complaints:public", LINK, LINK, link="complaints.public_form"),
     page("complaints:public_received", LINK, link="complaints.public_form"),
     api(
-        "complaint-list", STAFF, granted("complaints.add_complaint"), note="lists the complaints one may see"
+        "complaint-list",
+        P("complaints.view_complaint"),
+        granted("complaints.add_complaint"),
+        refusal="input",
+        note="the complaints one may see",
     ),
     api("complaint-detail", COMPLAINT_READERS, record="complaint", hides=True),
     api_post("complaint-acknowledge", COMPLAINT_HANDLERS, record="complaint", hides=True),
@@ -932,14 +1044,22 @@ FEEDBACK = [
         record="improvement_action",
     ),
     post("improvement:action_delete", ACTION_MANAGERS, record="improvement_action"),
-    api("improvement-action-list", STAFF, ACTION_MANAGERS, note="lists the actions one may see"),
+    api(
+        "improvement-action-list",
+        P("improvement.view_improvementaction"),
+        ACTION_MANAGERS,
+        refusal="input",
+        note="the actions one may see",
+    ),
     api(
         "improvement-action-detail",
         IMPROVEMENT_READERS,
         ACTION_MANAGERS,
         record="improvement_action",
-        hides=True,
+        hides=~P("improvement.view_improvementaction") | SEES,
         method="patch",
+        refusal="input",
+        note="each field by its own permission: an empty change is a no-op",
     ),
 ]
 
@@ -973,19 +1093,34 @@ CLOSING = [
     page(
         "closing:report_download", granted("closing.view_summaryreport"), record="summary_report", hides=True
     ),
-    api("closing-settlement-list", STAFF, SETTLERS, note="lists the settlements one may read"),
+    api("closing-settlement-list", STAFF, SETTLERS, refusal="input", note="the settlements one may read"),
     api(
         "closing-settlement-detail",
         granted("closing.view_settlement"),
         SETTLERS,
         record="settlement",
-        hides=True,
+        hides=granted("closing.view_settlement"),
         method="patch",
     ),
-    api_post("closing-settlement-invoices", SETTLERS, record="settlement", hides=True),
-    api_post("closing-settlement-disputes", SETTLERS, record="settlement", hides=True),
-    api_post("closing-settlement-paid", SETTLERS, record="payment", hides=True),
-    api("closing-lost-list", granted("closing.view_lostitem"), SITE_KEEPERS, record="project"),
+    api_post(
+        "closing-settlement-invoices", SETTLERS, record="settlement", hides=granted("closing.view_settlement")
+    ),
+    api_post(
+        "closing-settlement-disputes", SETTLERS, record="settlement", hides=granted("closing.view_settlement")
+    ),
+    api_post(
+        "closing-settlement-paid",
+        SETTLERS,
+        record="settlement_payment",
+        hides=granted("closing.view_settlement"),
+    ),
+    api(
+        "closing-lost-list",
+        granted("closing.view_lostitem"),
+        SITE_KEEPERS,
+        record="project",
+        refusal="validation",
+    ),
     api("closing-lost-detail", granted("closing.view_lostitem"), record="lost_item"),
 ]
 
@@ -1005,47 +1140,70 @@ DESTRUCTION_APPROVERS = (
     DOCUMENT_READERS & MEMBER & ROLE(*LEAD_ROLES) & P("disposition.approve_dispositionrequest")
 )
 
+#: Who is shown a destruction request: who may read the document and view requests, or approves them.
+DISPOSITION_READERS = DOCUMENT_READERS & (P("disposition.view_dispositionrequest") | DESTRUCTION_APPROVERS)
+
 DOCUMENTS = [
     page("documents:index", P("documents.view_document")),
     page("documents:project", DOCUMENT_READERS, record="project", hides=True),
     page("documents:new", DOCUMENT_FILERS, DOCUMENT_FILERS, record="project", hides=True),
-    post("documents:sign_agreement", SEES & MEMBER, record="project", hides=True),
+    post("documents:sign_agreement", SEES & MEMBER, record="project", hides=True, note="only the team signs"),
     post("documents:file_outputs", DOCUMENT_FILERS, record="project", hides=True),
-    page("documents:detail", DOCUMENT_READERS, record="document", hides=True),
-    post("documents:version_add", granted("documents.add_documentversion"), record="document", hides=True),
-    page("documents:download", DOCUMENT_READERS, record="document_version", hides=True),
+    page("documents:detail", DOCUMENT_READERS, record="document", hides=DOCUMENT_READERS),
+    post(
+        "documents:version_add",
+        granted("documents.add_documentversion"),
+        record="document",
+        hides=DOCUMENT_READERS,
+    ),
+    page("documents:download", DOCUMENT_READERS, record="document_version", hides=DOCUMENT_READERS),
     page("documents:access_log", P("documents.view_accesslog")),
     page("docsearch:search", P("documents.view_document")),
     page("disposition:queue", P("disposition.view_dispositionrequest")),
-    page("disposition:project", P("disposition.view_dispositionrequest"), record="project", hides=True),
+    page(
+        "disposition:project",
+        SEES & P("disposition.view_dispositionrequest"),
+        record="project",
+        hides=~P("disposition.view_dispositionrequest") | SEES,
+    ),
     post(
         "disposition:request_new",
         DOCUMENT_READERS & P("disposition.add_dispositionrequest"),
         record="document",
-        hides=True,
+        hides=DOCUMENT_READERS,
     ),
-    post("disposition:hold", granted("documents.change_document"), record="document", hides=True),
-    post("disposition:release", granted("documents.change_document"), record="document", hides=True),
-    page(
-        "disposition:request",
-        DOCUMENT_READERS & (P("disposition.view_dispositionrequest") | DESTRUCTION_APPROVERS),
+    post("disposition:hold", granted("documents.change_document"), record="document", hides=DOCUMENT_READERS),
+    post(
+        "disposition:release", granted("documents.change_document"), record="document", hides=DOCUMENT_READERS
+    ),
+    page("disposition:request", DISPOSITION_READERS, record="disposition_request", hides=DISPOSITION_READERS),
+    post(
+        "disposition:approve",
+        DESTRUCTION_APPROVERS,
         record="disposition_request",
-        hides=True,
+        hides=DISPOSITION_READERS,
+        refusal="message",
     ),
-    post("disposition:approve", DESTRUCTION_APPROVERS, record="disposition_request", hides=True),
-    post("disposition:reject", DESTRUCTION_APPROVERS, record="disposition_request", hides=True),
+    post(
+        "disposition:reject",
+        DESTRUCTION_APPROVERS,
+        record="disposition_request",
+        hides=DISPOSITION_READERS,
+        refusal="message",
+    ),
     post(
         "disposition:withdraw",
-        DOCUMENT_READERS & P("disposition.view_dispositionrequest"),
+        NOBODY,
         record="disposition_request",
-        hides=True,
-        note="the requester withdraws",
+        hides=DISPOSITION_READERS,
+        refusal="message",
+        note="only the requester withdraws",
     ),
     post(
         "disposition:destroy",
         DOCUMENT_READERS & P("disposition.destroy_document"),
         record="disposition_request",
-        hides=True,
+        hides=DISPOSITION_READERS,
     ),
     page("disposition:records", P("disposition.view_destructionrecord")),
     page("disposition:record", P("disposition.view_destructionrecord"), record="destruction_record"),
@@ -1053,61 +1211,121 @@ DOCUMENTS = [
     page("borrowing:approvals", STAFF, note="the borrowings one decides"),
     page("borrowing:project", BORROWING_READERS, record="project", hides=True),
     page("borrowing:new", P("borrowing.add_borrowing"), P("borrowing.add_borrowing")),
-    page("borrowing:detail", BORROWING_READERS, record="borrowing", hides=True, note="or its borrower"),
-    post("borrowing:approve", BORROWING_LEADS, record="borrowing", hides=True, note="never the borrower"),
-    post("borrowing:reject", BORROWING_LEADS, record="borrowing", hides=True),
-    post("borrowing:hand_out", granted("borrowing.keep_borrowing"), record="borrowing", hides=True),
+    page(
+        "borrowing:detail",
+        BORROWING_READERS,
+        record="borrowing",
+        hides=BORROWING_READERS,
+        note="and its borrower",
+    ),
+    post(
+        "borrowing:approve",
+        BORROWING_LEADS,
+        record="borrowing",
+        hides=BORROWING_READERS,
+        refusal="message",
+        note="never the borrower",
+    ),
+    post("borrowing:reject", BORROWING_LEADS, record="borrowing", hides=BORROWING_READERS, refusal="message"),
+    post(
+        "borrowing:hand_out",
+        granted("borrowing.keep_borrowing"),
+        record="borrowing",
+        hides=BORROWING_READERS,
+        refusal="message",
+    ),
     post(
         "borrowing:return",
         BORROWING_LEADS | granted("borrowing.keep_borrowing"),
         record="borrowing",
-        hides=True,
+        hides=BORROWING_READERS,
+        refusal="message",
     ),
-    post("borrowing:cancel", NOBODY, record="borrowing", hides=True, note="only the borrower"),
-    post("borrowing:agreement", NOBODY, record="borrowing", hides=True, note="only the borrower signs"),
-    api("documents-list", STAFF, DOCUMENT_FILERS, note="lists the documents one may read"),
-    api("documents-detail", DOCUMENT_READERS, record="document", hides=True),
-    api_post("documents-versions", granted("documents.add_documentversion"), record="document", hides=True),
-    api("documents-download", DOCUMENT_READERS, record="document", hides=True),
+    post(
+        "borrowing:cancel",
+        NOBODY,
+        record="borrowing",
+        hides=BORROWING_READERS,
+        refusal="message",
+        note="only the borrower",
+    ),
+    post(
+        "borrowing:agreement",
+        NOBODY,
+        record="borrowing",
+        hides=BORROWING_READERS,
+        refusal="message",
+        note="only the borrower signs",
+    ),
+    api(
+        "documents-list",
+        STAFF,
+        DOCUMENT_FILERS,
+        refusal="input",
+        note="lists the documents one may read",
+    ),
+    api("documents-detail", DOCUMENT_READERS, record="document", hides=DOCUMENT_READERS),
+    api_post(
+        "documents-versions",
+        granted("documents.add_documentversion"),
+        record="document",
+        hides=DOCUMENT_READERS,
+    ),
+    api("documents-download", DOCUMENT_READERS, record="document", hides=DOCUMENT_READERS),
     api("documents-access-log", P("documents.view_accesslog")),
     api("documents-search", P("documents.view_document")),
     api(
-        "disposition-list", P("disposition.view_dispositionrequest"), P("disposition.add_dispositionrequest")
+        "disposition-list",
+        P("disposition.view_dispositionrequest"),
+        P("disposition.add_dispositionrequest"),
+        refusal="input",
     ),
     api("disposition-queue", P("disposition.view_dispositionrequest")),
-    api(
-        "disposition-detail",
-        DOCUMENT_READERS & (P("disposition.view_dispositionrequest") | DESTRUCTION_APPROVERS),
-        record="disposition_request",
-        hides=True,
-    ),
-    api_post("disposition-approve", DESTRUCTION_APPROVERS, record="disposition_request", hides=True),
-    api_post("disposition-reject", DESTRUCTION_APPROVERS, record="disposition_request", hides=True),
-    api_post(
-        "disposition-withdraw",
-        DOCUMENT_READERS & P("disposition.view_dispositionrequest"),
-        record="disposition_request",
-        hides=True,
-    ),
+    api("disposition-detail", DISPOSITION_READERS, record="disposition_request"),
+    api_post("disposition-approve", DESTRUCTION_APPROVERS, record="disposition_request"),
+    api_post("disposition-reject", DESTRUCTION_APPROVERS, record="disposition_request"),
+    api_post("disposition-withdraw", NOBODY, record="disposition_request", note="only the requester"),
     api_post(
         "disposition-destroy",
         DOCUMENT_READERS & P("disposition.destroy_document"),
         record="disposition_request",
-        hides=True,
     ),
     api("destruction-record-list", P("disposition.view_destructionrecord")),
     api("destruction-record-detail", P("disposition.view_destructionrecord"), record="destruction_record"),
-    api("legal-hold-list", P("disposition.view_legalholdevent"), P("documents.change_document")),
-    api("borrowings-list", STAFF, P("borrowing.add_borrowing"), note="lists the borrowings one may see"),
-    api("borrowings-detail", BORROWING_READERS, record="borrowing", hides=True),
-    api_post("borrowings-approve", BORROWING_LEADS, record="borrowing", hides=True),
-    api_post("borrowings-reject", BORROWING_LEADS, record="borrowing", hides=True),
-    api_post("borrowings-hand-out", granted("borrowing.keep_borrowing"), record="borrowing", hides=True),
+    api(
+        "legal-hold-list",
+        STAFF,
+        P("documents.change_document"),
+        refusal="input",
+        note="the holds of documents one may read",
+    ),
+    api(
+        "borrowings-list",
+        STAFF,
+        P("borrowing.add_borrowing"),
+        refusal="input",
+        note="the borrowings one may see",
+    ),
+    api("borrowings-detail", BORROWING_READERS, record="borrowing", hides=BORROWING_READERS),
+    api_post("borrowings-approve", BORROWING_LEADS, record="borrowing", hides=BORROWING_READERS),
+    api_post(
+        "borrowings-reject",
+        BORROWING_LEADS,
+        record="borrowing",
+        hides=BORROWING_READERS,
+        refusal="input",
+    ),
+    api_post(
+        "borrowings-hand-out",
+        granted("borrowing.keep_borrowing"),
+        record="borrowing",
+        hides=BORROWING_READERS,
+    ),
     api_post(
         "borrowings-return",
         BORROWING_LEADS | granted("borrowing.keep_borrowing"),
         record="borrowing",
-        hides=True,
+        hides=BORROWING_READERS,
     ),
 ]
 
@@ -1118,46 +1336,52 @@ DOCUMENTS = [
 PEOPLE_ORG_WIDE = P("people.view_staffprofile")
 PEOPLE_MANAGERS = PEOPLE_ORG_WIDE | (UNIT & P("people.view_unit_staff"))
 
+#: Reviews are written by roles granting people.add_performancereview over those they manage, never oneself.
+REVIEWERS = P("people.add_performancereview") & PEOPLE_MANAGERS
+
 PEOPLE = [
-    page("people:list", P("people.view_staffprofile", "people.view_unit_staff")),
+    page(
+        "people:list",
+        STAFF,
+        note="without people.view_staffprofile or view_unit_staff: sent to one's own record",
+    ),
     page("people:me", STAFF),
-    page("people:detail", PEOPLE_MANAGERS, record="person", hides=True, note="and oneself"),
+    page("people:detail", PEOPLE_MANAGERS, record="person", hides=PEOPLE_MANAGERS, note="and oneself"),
     page(
         "people:edit",
         P("people.change_staffprofile"),
         P("people.change_staffprofile"),
         record="person",
-        hides=True,
+        hides=PEOPLE_MANAGERS,
     ),
     page(
         "people:certification_new",
         P("people.change_staffprofile"),
         P("people.change_staffprofile"),
         record="person",
-        hides=True,
+        hides=PEOPLE_MANAGERS,
     ),
     post(
         "people:feedback",
-        PEOPLE_MANAGERS & (PEOPLE_ORG_WIDE | UNIT | SUPERUSER),
+        PEOPLE_MANAGERS,
         record="person",
-        hides=True,
+        hides=PEOPLE_MANAGERS,
         note="colleagues of one's units give feedback, never on themselves",
     ),
-    page(
-        "people:review_new",
-        P("people.add_performancereview") & (PEOPLE_ORG_WIDE | UNIT),
-        P("people.add_performancereview") & (PEOPLE_ORG_WIDE | UNIT),
-        record="person",
-        hides=True,
-    ),
+    page("people:review_new", REVIEWERS, REVIEWERS, record="person", hides=PEOPLE_MANAGERS),
     page(
         "people:certification_edit",
         P("people.change_staffprofile"),
         P("people.change_staffprofile"),
         record="certification",
-        hides=True,
+        hides=PEOPLE_MANAGERS,
     ),
-    post("people:certification_delete", P("people.change_staffprofile"), record="certification", hides=True),
+    post(
+        "people:certification_delete",
+        P("people.change_staffprofile"),
+        record="certification",
+        hides=PEOPLE_MANAGERS,
+    ),
     page("people:training", P("people.view_modulesession")),
     page("people:module", P("people.add_modulesession"), P("people.add_modulesession"), record="module_key"),
     page("people:sessions", P("people.view_modulesession")),
@@ -1168,32 +1392,31 @@ PEOPLE = [
         P("people.add_modulesession"),
         record="module_session",
     ),
-    page("people:reviews", P("people.view_staffprofile", "people.view_unit_staff")),
-    page("people:review", PEOPLE_MANAGERS, record="performance_review", hides=True, note="and its subject"),
     page(
-        "people:review_edit",
-        P("people.add_performancereview") & PEOPLE_MANAGERS,
-        P("people.add_performancereview") & PEOPLE_MANAGERS,
+        "people:reviews",
+        STAFF,
+        note="without people.view_staffprofile or view_unit_staff: sent to one's own record",
+    ),
+    page(
+        "people:review",
+        PEOPLE_MANAGERS,
         record="performance_review",
-        hides=True,
+        hides=PEOPLE_MANAGERS,
+        note="and its subject and reviewer",
     ),
+    page("people:review_edit", REVIEWERS, REVIEWERS, record="performance_review", hides=PEOPLE_MANAGERS),
+    post("people:review_submit", REVIEWERS, record="performance_review", hides=PEOPLE_MANAGERS),
     post(
-        "people:review_submit",
-        P("people.add_performancereview") & PEOPLE_MANAGERS,
+        "people:review_acknowledge",
+        NOBODY,
         record="performance_review",
-        hides=True,
+        hides=PEOPLE_MANAGERS,
+        refusal="message",
+        note="only its subject",
     ),
-    post(
-        "people:review_acknowledge", NOBODY, record="performance_review", hides=True, note="only its subject"
-    ),
-    post(
-        "people:review_link",
-        P("people.add_performancereview") & PEOPLE_MANAGERS,
-        record="performance_review",
-        hides=True,
-    ),
+    post("people:review_link", REVIEWERS, record="performance_review", hides=PEOPLE_MANAGERS),
     api("staff-list", STAFF, note="the people one may see"),
-    api("staff-detail", PEOPLE_MANAGERS, record="person", hides=True),
+    api("staff-detail", PEOPLE_MANAGERS, record="person", hides=PEOPLE_MANAGERS),
     api("training-list", P("people.view_modulesession"), P("people.add_modulesession")),
     api("training-detail", P("people.view_modulesession"), record="module_session"),
     api_post("training-attendance", P("people.add_modulesession"), record="module_session"),
@@ -1236,6 +1459,9 @@ QUALITY_MANAGERS = (
 #: Violations are seen by the roles the rulebook names (qlt.violation.visible_to) over the case's unit.
 VIOLATION_OVERSEERS = SUPERUSER | (UNIT & P("accountability.view_violation"))
 
+#: The monthly KPI report's recipients: the roles of its setting (the demo's: quality officer, director).
+KPI_REPORT_ROLES = ("quality_officer", "project_director")
+
 QUALITY = [
     page("quality:scorecard", SEES, record="project"),
     post("quality:evaluate", QUALITY_MANAGERS, record="project"),
@@ -1248,74 +1474,91 @@ QUALITY = [
     api_post("project-evaluate", QUALITY_MANAGERS, record="project", hides=True),
     api("nonconformance-list", STAFF),
     api("nonconformance-detail", SEES, record="nonconformance", hides=True),
-    page("audits:list", P("audits.view_audit")),
+    page("audits:list", STAFF, note="the audits one may see"),
     page("audits:new", P("audits.add_audit"), P("audits.add_audit")),
     page("audits:compliance", P("audits.view_audit")),
     page(
-        "audits:detail", P("audits.view_audit"), record="audit", hides=True, note="and its team and auditees"
+        "audits:detail",
+        P("audits.view_audit"),
+        record="audit",
+        hides=P("audits.view_audit"),
+        note="and its team and auditees",
     ),
-    post("audits:start", SUPERUSER, record="audit", hides=True, note="the audit's team conducts it"),
-    post("audits:assess", SUPERUSER, record="audit_item", hides=True, note="the audit's team"),
-    post("audits:complete", SUPERUSER, record="audit", hides=True, note="the audit's team"),
-    post("audits:close", P("audits.close_audit"), record="audit", hides=True),
-    page("audits:report", P("audits.view_audit"), record="audit", hides=True),
+    post(
+        "audits:start",
+        SUPERUSER,
+        record="audit",
+        hides=P("audits.view_audit"),
+        note="the audit's team conducts it",
+    ),
+    post(
+        "audits:assess", SUPERUSER, record="audit_item", hides=P("audits.view_audit"), note="the audit's team"
+    ),
+    post("audits:complete", SUPERUSER, record="audit", hides=P("audits.view_audit"), note="the audit's team"),
+    post("audits:close", P("audits.close_audit"), record="audit", hides=P("audits.view_audit")),
+    page("audits:report", P("audits.view_audit"), record="audit", hides=P("audits.view_audit")),
     api("audit-list", STAFF, P("audits.add_audit"), note="the audits one may see"),
-    api("audit-findings", P("audits.view_audit")),
-    api("audit-detail", P("audits.view_audit"), record="audit", hides=True),
-    api_post("audit-start", SUPERUSER, record="audit", hides=True),
-    api_post("audit-complete", SUPERUSER, record="audit", hides=True),
-    api_post("audit-close", P("audits.close_audit"), record="audit", hides=True),
-    api("audit-items", P("audits.view_audit"), record="audit", hides=True),
-    api_post("audit-item-assess", SUPERUSER, record="audit_item", hides=True),
-    page("accountability:list", STAFF, P("accountability.add_violation"), note="the cases one may see"),
+    api("audit-findings", STAFF, note="the findings of the audits one may see"),
+    api("audit-detail", P("audits.view_audit"), record="audit", hides=P("audits.view_audit")),
+    api_post("audit-start", SUPERUSER, record="audit", hides=P("audits.view_audit")),
+    api_post("audit-complete", SUPERUSER, record="audit", hides=P("audits.view_audit")),
+    api_post("audit-close", P("audits.close_audit"), record="audit", hides=P("audits.view_audit")),
+    api("audit-items", P("audits.view_audit"), record="audit", hides=P("audits.view_audit")),
+    api_post("audit-item-assess", SUPERUSER, record="audit_item", hides=P("audits.view_audit")),
+    page("accountability:list", STAFF, note="the cases one may see"),
     page("accountability:new", P("accountability.add_violation"), P("accountability.add_violation")),
     page(
         "accountability:detail",
         VIOLATION_OVERSEERS,
         record="violation",
-        hides=True,
+        hides=VIOLATION_OVERSEERS,
         note="and the person concerned",
     ),
     post(
         "accountability:step",
         VIOLATION_OVERSEERS & P("accountability.investigate_violation"),
         record="violation_step",
-        hides=True,
+        hides=VIOLATION_OVERSEERS,
     ),
     api("violation-list", STAFF, P("accountability.add_violation")),
-    api("violation-detail", VIOLATION_OVERSEERS, record="violation", hides=True),
+    api("violation-detail", VIOLATION_OVERSEERS, record="violation", hides=VIOLATION_OVERSEERS),
     api_post(
         "violation-investigate",
         VIOLATION_OVERSEERS & P("accountability.investigate_violation"),
         record="violation",
-        hides=True,
+        hides=VIOLATION_OVERSEERS,
     ),
     api_post(
         "violation-determine",
         VIOLATION_OVERSEERS & P("accountability.investigate_violation"),
         record="violation",
-        hides=True,
+        hides=VIOLATION_OVERSEERS,
     ),
     api_post(
         "violation-sanction",
         VIOLATION_OVERSEERS & P("accountability.sanction_violation"),
         record="violation",
-        hides=True,
+        hides=VIOLATION_OVERSEERS,
     ),
     api_post(
-        "violation-appeal", NOBODY, record="violation", hides=True, note="only the person concerned appeals"
+        "violation-appeal",
+        NOBODY,
+        record="violation",
+        hides=VIOLATION_OVERSEERS,
+        refusal="input",
+        note="only the person concerned appeals",
     ),
     api_post(
         "violation-decide-appeal",
         VIOLATION_OVERSEERS & P("accountability.sanction_violation"),
         record="violation",
-        hides=True,
+        hides=VIOLATION_OVERSEERS,
     ),
     api_post(
         "violation-close",
         VIOLATION_OVERSEERS & P("accountability.sanction_violation"),
         record="violation",
-        hides=True,
+        hides=VIOLATION_OVERSEERS,
     ),
     page("sop:list", STAFF),
     page("sop:new", P("sop.add_procedure"), P("sop.add_procedure")),
@@ -1334,8 +1577,9 @@ QUALITY = [
     page("kpis:settings", P("kpis.change_monthlyreportsetting"), P("kpis.change_monthlyreportsetting")),
     page(
         "kpis:monthly_report",
-        P("kpis.view_dashboard", "kpis.change_monthlyreportsetting"),
+        P("kpis.view_dashboard") & (P("kpis.change_monthlyreportsetting") | ROLE(*KPI_REPORT_ROLES)),
         record="monthly_report",
+        note="its recipients (the setting's roles) and who configures it",
     ),
     page("kpis:detail", P("kpis.view_dashboard"), record="kpi_key"),
     api("kpis", P("kpis.view_dashboard")),

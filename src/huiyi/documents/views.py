@@ -205,7 +205,10 @@ def download(request, pk: int):
 @require_POST
 def sign_agreement(request, pk: int):
     project = _project(request, pk, "documents.sign_agreement")
-    services.sign_agreement(project, user=request.user)
+    try:
+        services.sign_agreement(project, user=request.user)
+    except ValidationError as error:  # not on the team: an administrator passes has_perm but signs nothing
+        raise PermissionDenied(" ".join(error.messages)) from error
     messages.success(request, _("You signed the confidentiality agreement of this meeting."))
     return redirect("documents:project", project.pk)
 

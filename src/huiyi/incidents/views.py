@@ -430,6 +430,8 @@ def plan_detail(request, pk):
     reviews = list(plan.reviews.select_related("incident__project", "completed_by"))
     open_review = next((r for r in reviews if r.status == PlanReview.Status.OPEN), None)
     form = None
+    if request.method == "POST" and not request.user.has_perm("incidents.review_plans"):
+        raise PermissionDenied
     if request.user.has_perm("incidents.review_plans"):
         form = forms.ReviewForm(
             request.POST or None,

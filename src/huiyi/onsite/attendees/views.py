@@ -377,8 +377,13 @@ def _size(request) -> str:
 
 @login_required
 def badges_pdf(request, pk):
-    """Badges of the whole project or of the filtered selection (cancelled attendees only when asked)."""
+    """Badges of the whole project or of the filtered selection (cancelled attendees only when asked).
+
+    A badge carries its ticket's QR code: only who may scan tickets prints them (as the detail page's QR).
+    """
     project = _project(request, pk)
+    if not request.user.has_perm("attendees.scan", project):
+        raise PermissionDenied
     rows, filters, _full = _selection(request, project)
     if not filters["status"]:
         rows = rows.filter(status=Attendee.Status.ACTIVE)
@@ -392,6 +397,8 @@ def badges_pdf(request, pk):
 @login_required
 def attendee_badge(request, pk):
     attendee = _attendee(request, pk)
+    if not request.user.has_perm("attendees.scan", attendee.project):  # the badge carries the ticket's QR
+        raise PermissionDenied
     content = badges.badges_pdf(attendee.project, [attendee], _size(request))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="badge-{attendee.pk}-{_size(request)}.pdf"'
