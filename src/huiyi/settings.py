@@ -405,3 +405,5 @@ HUIYI_VERSION = "0.1.0"
 HUIYI_BASE_URL = os.environ.get("HUIYI_BASE_URL", "http://127.0.0.1:8000")
 # Lifetime of links sent to people without accounts (clients confirming, attendees answering).
 HUIYI_LINK_DAYS = int(os.environ.get("HUIYI_LINK_DAYS", "14"))
+# KPI figures of ended periods are kept as trend points for at most this long (quality.kpis.stored).
+HUIYI_KPI_STORED_HOURS = int(os.environ.get("HUIYI_KPI_STORED_HOURS", "24"))

@@ -75,9 +75,14 @@ def test_every_domain_model_is_in_the_audit_trail():
     from auditlog.registry import auditlog
     from django.apps import apps
 
+    from huiyi.core.audit import NOT_AUDITED
+
     missing = [
         f"{model._meta.app_label}.{model.__name__}"
         for model in apps.get_models()
-        if model.__module__.startswith("huiyi.") and not auditlog.contains(model)
+        if model.__module__.startswith("huiyi.") and not auditlog.contains(model) and model not in NOT_AUDITED
     ]
+    # Only derived data is left out, each with its reason (issue 9: kept KPI figures).
+    assert all(NOT_AUDITED.values())
+    assert not [m for m in NOT_AUDITED if auditlog.contains(m)]
     assert not missing, f"register these with huiyi.core.audit.register: {missing}"

@@ -15,6 +15,19 @@ def register(model, **options):
     return model
 
 
+#: Models deliberately outside the audit trail, with why: derived data a recount rebuilds from audited
+#: records (never a record of what somebody did).
+NOT_AUDITED: dict[type, str] = {}
+
+
+def derived(model, why: str):
+    """Declare ``model`` derived data, kept out of the audit trail (``why`` says what it is derived from)."""
+    if not why:
+        raise ValueError("say why a model is not audited")
+    NOT_AUDITED[model] = why
+    return model
+
+
 def record_access(instance, actor=None, note: str = "") -> LogEntry:
     """Log that `actor` read `instance` (used for very-high confidentiality records, REQ-DOC-07)."""
     return LogEntry.objects.create(

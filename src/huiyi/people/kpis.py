@@ -69,6 +69,16 @@ def training_pass_rate(scope) -> KpiValue:
     return KpiValue(figures.pass_rate, figures.passed, figures.scored, breakdown)
 
 
+#: What the plan figures count (none belongs to a meeting: a change forgets every kept training figure).
+READS = (
+    "people.ModulePlan",
+    "people.ModuleSession",
+    "people.ModuleAttendance",
+    "people.StaffProfile",
+    "accounts.OrgMembership",
+)
+
+
 def drill(scope) -> str:
     query = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
     return f"{reverse('people:sessions')}?{urlencode(query)}"
@@ -84,6 +94,7 @@ register(
         group="people",
         order=80,
         drill=drill,
+        reads=READS,
     )
 )
 register(
@@ -96,5 +107,6 @@ register(
         group="people",
         order=81,
         drill=drill,
+        reads=READS,
     )
 )

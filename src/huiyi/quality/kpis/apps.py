@@ -8,7 +8,7 @@ class Config(AppConfig):
     verbose_name = _("KPIs")
 
     def ready(self):
-        from huiyi.core.audit import register
+        from huiyi.core.audit import derived, register
         from huiyi.core.navigation import Module
         from huiyi.core.navigation import register as register_module
 
@@ -16,9 +16,12 @@ class Config(AppConfig):
 
         register(models.MonthlyReportSetting)
         register(models.MonthlyReport)
+        derived(models.StoredFigure, "KPI figures recounted from the audited records they count")
         builtin.register_builtin()
 
-        from . import rules, tasks  # noqa: F401  (permissions, monthly job)
+        from . import rules, stored, tasks  # noqa: F401  (permissions, monthly job)
+
+        stored.connect()
 
         register_module(
             Module("kpis", _("KPIs"), "kpis:dashboard", "graph-up", "kpis.dashboard"), after="quality"

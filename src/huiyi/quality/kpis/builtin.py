@@ -1166,6 +1166,26 @@ BUILTIN = [
 ]
 
 
+#: The models each built-in KPI counts (besides the meeting projects): a change to one of their rows forgets
+#: the KPI's kept figures of the meeting's periods (``stored``).
+_SCORE_MODELS = (ControlPointResult, Survey, Response, Revisit, Task)
+READS = {
+    "quality_q": _SCORE_MODELS,
+    "satisfaction_s": _SCORE_MODELS,
+    "on_time_e": _SCORE_MODELS,
+    "standard_p": _SCORE_MODELS,
+    "ccp_pass_rate": (ControlPointResult,),
+    "complaint_rate": (Complaint,),
+    "serious_complaint_rate": (Complaint,),
+    "collection_rate": (Survey, Response),
+    "average_satisfaction": (Survey, Response, Revisit),
+    "improvement_completion": (ImprovementAction,),
+    "on_time_rate": (Task, MaterialItem),
+    "incidents": (Incident,),
+    "nonconformances": (Nonconformance,),
+}
+
+
 def register_builtin() -> None:
     for kpi in BUILTIN:
-        register(kpi.as_kpi())
+        register(kpi.as_kpi(reads=READS[kpi.key]))

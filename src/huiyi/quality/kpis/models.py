@@ -53,3 +53,28 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return self.period
+
+
+class StoredFigure(models.Model):
+    """A KPI's figure for one period that has ended, as a trend point (no breakdown): kept so a dashboard
+    with five-year trends does not recount five years of records on every view (issue 9). It is derived
+    data, forgotten when a record it counts changes, when older than ``HUIYI_KPI_STORED_HOURS``, and never
+    read under another rulebook version (see ``stored``)."""
+
+    kpi = models.CharField(_("KPI"), max_length=60)
+    period = models.CharField(_("period"), max_length=10)
+    scope = models.CharField(_("scope"), max_length=120)  # the filters and whose view: stored.scope_key
+    rulebook = models.CharField(_("rulebook version digest"), max_length=64)
+    figures = models.JSONField(_("figures"))  # value, numerator, denominator: see stored.encode
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("stored KPI figure")
+        verbose_name_plural = _("stored KPI figures")
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period", "scope", "rulebook"], name="kpis_stored_once")
+        ]
+        indexes = [models.Index(fields=["scope", "rulebook", "period"], name="kpis_stored_lookup")]
+
+    def __str__(self):
+        return f"{self.kpi} {self.period}"

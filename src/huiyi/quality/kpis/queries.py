@@ -20,7 +20,7 @@ from huiyi.projects.queries import visible_unit_ids
 from huiyi.rulebook.display import format_value
 from huiyi.rulebook.services import active_rulebook
 
-from . import periods, registry
+from . import periods, registry, stored
 from .registry import Kpi, KpiValue, Scope
 
 PASS, FAIL, NONE = "pass", "fail", "none"
@@ -177,12 +177,20 @@ def verdict_of(value: KpiValue, target: Target | None) -> str:
 
 
 def trend_of(kpi: Kpi, scope: Scope, period: periods.Period, length: int | None = None):
+    """The figures of ``period`` and the ones before it: those of ended periods kept (``stored``) are read,
+    the others computed (in one grouped query when the KPI has a trend function) and kept when ended."""
     wanted = period.trend(length)
-    if kpi.trend is not None:
-        values = kpi.trend(scope, wanted)
-    else:
-        values = [kpi.compute(dataclasses.replace(scope, start=p.start, end=p.end)) for p in wanted]
-    return list(zip(wanted, values, strict=True))
+    known = stored.read(kpi, scope, wanted)
+    missing = [p for p in wanted if p not in known]
+    if missing:
+        if kpi.trend is not None:
+            values = kpi.trend(scope, missing)
+        else:
+            values = [kpi.compute(dataclasses.replace(scope, start=p.start, end=p.end)) for p in missing]
+        computed = dict(zip(missing, values, strict=True))
+        stored.keep(kpi, scope, computed)
+        known.update(computed)
+    return [(p, known[p]) for p in wanted]
 
 
 def figure(kpi: Kpi, scope: Scope, period: periods.Period, *, trend: bool = True, rulebook=None) -> Figure:

@@ -96,6 +96,9 @@ class Kpi:
     trend_gives_value: bool = False
     #: ``details(scope, value)`` → the value with what ``compute`` adds beyond the trend (its breakdown).
     details: Callable[[Scope, KpiValue], KpiValue] | None = None
+    #: The models whose rows it counts (classes or "app_label.Model"; the meeting projects always): only a
+    #: KPI that declares them has the figures of ended periods kept (``stored``), forgotten when one changes.
+    reads: tuple = ()
 
 
 _KPIS: dict[str, Kpi] = {}

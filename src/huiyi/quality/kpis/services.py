@@ -115,3 +115,19 @@ def send_monthly_report(*, today: dt.date | None = None, force: bool = False) ->
             )
         MonthlyReport.objects.filter(pk=report.pk).update(recipients=len(people))
     return report
+
+
+def refresh_stored_figures(*, today: dt.date | None = None) -> int:
+    """Compute the whole view's dashboards of the current year, quarter and month with their trends, so the
+    ended periods' figures are kept fresh (``stored``) before anyone looks; drop the expired ones. Returns
+    how many figures are kept afterwards."""
+    from . import stored
+    from .models import StoredFigure
+
+    today = today or timezone.localdate()
+    StoredFigure.objects.filter(computed_at__lte=timezone.now() - stored.max_age()).delete()
+    for kind in (periods.YEAR, periods.QUARTER, periods.MONTH):
+        period = periods.containing(today, kind)
+        scope = queries.scope_for(period, queries.Filters(), None)
+        queries.dashboard(scope, period)
+    return StoredFigure.objects.count()
