@@ -39,6 +39,7 @@ def test_issue_10_fast_path_answers_carry_the_security_and_language_headers(
     assert response["Referrer-Policy"] == "same-origin"
     assert "Accept-Language" in response["Vary"]
     assert response["Content-Language"] == "en"
+    assert response["Content-Length"] == str(len(response.content))
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ the skipped middleware would have done for it:
 
 * the language from the request (cookie, Accept-Language), as LocaleMiddleware, with its response headers;
 * one read of the active rulebook for the request, as ``rulebook.middleware.OneRulebookPerRequest``;
-* the Content-Security-Policy and X-Frame-Options headers (SecurityMiddleware, before it, adds the others).
+* the Content-Security-Policy and X-Frame-Options headers (SecurityMiddleware, before it, adds the others);
+* the Content-Length, as CommonMiddleware (without it the server would answer chunked).
 
 The view authenticates the token itself and answers 401/403 as on the long way. An exception is turned into
 a response by Django's handler around this middleware (a database outage answers 503, ``core.resilience``).
@@ -69,6 +70,8 @@ class ScanFastPath:
         request.LANGUAGE_CODE = translation.get_language()
         with one_active_version():
             response = view(request)
+        if not response.streaming:  # as CommonMiddleware: a known length, not a chunked answer
+            response.headers.setdefault("Content-Length", str(len(response.content)))
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
