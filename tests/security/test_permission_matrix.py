@@ -806,6 +806,20 @@ def test_badges_carry_ticket_codes_so_only_scanners_print_them(client, org, make
         client.force_login(reception)
         response = client.get(url)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # … and the pages offer the badges only to who may print them (no button that answers 403).
+    badges = reverse("attendees:badges", args=[project.pk])
+    pages = [
+        reverse("attendees:list", args=[project.pk]),
+        reverse("attendees:detail", args=[attendee.pk]),
+        reverse("projects:detail", args=[project.pk]),
+    ]
+    for page in pages:
+        client.force_login(tech)
+        shown = client.get(page).content.decode()
+        assert badges not in shown and "badge-a6" not in shown
+    client.force_login(reception)
+    assert badges in client.get(pages[0]).content.decode()
+    assert "badge-a6" in client.get(pages[1]).content.decode()
 
 
 def test_reviewing_a_response_plan_needs_the_review_permission(client, org, make_user):

@@ -82,6 +82,7 @@ def attendee_list(request, pk):
         "full_contact": full,
         "can_add": user.has_perm("attendees.add", project),
         "can_import": user.has_perm("attendees.import", project),
+        "can_print_badges": user.has_perm("attendees.scan", project),  # a badge carries the ticket's QR
     }
     return render(request, "attendees/list.html", context)
 

@@ -16,4 +16,5 @@ def attendee_summary(project, user):
         "counts": queries.counts(project),
         "can_add": user.has_perm("attendees.add", project),
         "can_import": user.has_perm("attendees.import", project),
+        "can_print_badges": user.has_perm("attendees.scan", project),  # a badge carries the ticket's QR
     }
