@@ -121,3 +121,19 @@ def test_issue_10_served_connection_is_reused_after_a_pause(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def test_issue_10_a_worker_freezes_its_start_up_heap(tmp_path):
+    """huiyi.wsgi moves the start-up heap into the permanent generation, so a full garbage collection no
+    longer stalls every thread of a worker for 100+ ms (the tail of the check-in latency)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3",
+        "HUIYI_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "huiyi.settings",
+    }
+    script = "import gc, huiyi.wsgi; print(gc.get_freeze_count(), len(gc.get_objects()))"
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    frozen, still_walked = (int(n) for n in out.stdout.split())
+    assert frozen > 100_000  # the app, its URLconf and every view
+    assert still_walked < frozen // 10  # what a full collection still walks (its time: bench/checkin.py)
