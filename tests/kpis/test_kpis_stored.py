@@ -117,3 +117,15 @@ def test_issue_9_the_nightly_job_keeps_the_whole_views_ended_periods(history):
     assert not kept.filter(period=str(timezone.localdate().year)).exists()
     scope, year = scope_of("2025", None)
     assert _trend("quality_q", scope, year) == _recount("quality_q", scope, year)
+
+
+def test_issue_9_a_batch_of_changes_forgets_once_when_it_ends(history):
+    scope, year = scope_of("2025", None)
+    _trend("ccp_pass_rate", scope, year)
+    with CaptureQueriesContext(connection) as queries_run, stored.batched():
+        for n in range(5):
+            result(history["b"], f"r{n}", "pass", at("2025-09-12 10:00"))
+        assert StoredFigure.objects.filter(kpi="ccp_pass_rate", period="2025").exists()  # not yet
+    deletes = [q for q in queries_run.captured_queries if q["sql"].startswith("DELETE")]
+    assert len(deletes) == 1
+    assert not StoredFigure.objects.filter(kpi="ccp_pass_rate", period="2025").exists()

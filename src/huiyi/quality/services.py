@@ -222,7 +222,9 @@ def evaluate(
     outcomes = metrics.measure_many(project, rulebook, [r.metric for r in rules])
     now = timezone.now()
     results: list[ControlPointResult] = []
-    with transaction.atomic(), _actor(by):
+    from huiyi.quality.kpis import stored  # the KPI figures of the meeting's periods: forgotten once
+
+    with transaction.atomic(), _actor(by), stored.batched():
         for rule in rules:
             outcome = outcomes[rule.metric]
             nonconformance = None

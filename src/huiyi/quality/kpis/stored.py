@@ -20,6 +20,8 @@ view's dashboards again, so the first visitor of the day does not wait.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 from decimal import Decimal
@@ -152,11 +154,39 @@ def period_keys(day: dt.date) -> list[str]:
     return [periods.containing(day, kind).key for kind in (periods.YEAR, periods.QUARTER, periods.MONTH)]
 
 
+_BATCH: contextvars.ContextVar[set | None] = contextvars.ContextVar("kpis_forget_batch", default=None)
+
+
+@contextlib.contextmanager
+def batched():
+    """Within this block, forgetting is gathered and done once when it ends normally: an evaluation that
+    records forty results of one meeting deletes once, not forty times. When the block raises, its
+    transaction is rolled back, so nothing it changed needs forgetting."""
+    pending: set = set()
+    token = _BATCH.set(pending)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    for kpis, days, personal_only in pending:
+        forget(kpis, days=days, personal_only=personal_only)
+
+
 def forget(kpis=None, *, days=None, personal_only: bool = False) -> int:
     """Forget kept figures: of these KPI keys (all when None), of the periods containing ``days`` (every
     period when None); only the personal views' with ``personal_only``."""
     from .models import StoredFigure
 
+    pending = _BATCH.get()
+    if pending is not None:
+        pending.add(
+            (
+                None if kpis is None else frozenset(kpis),
+                None if days is None else frozenset(days),
+                personal_only,
+            )
+        )
+        return 0
     rows = StoredFigure.objects.all()
     if kpis is not None:
         rows = rows.filter(kpi__in=list(kpis))
@@ -199,6 +229,9 @@ def _visibility_models() -> tuple[type, ...]:
 def _meeting_day(instance) -> dt.date | None:
     from huiyi.projects.models import MeetingProject
 
+    project = instance._state.fields_cache.get("project")  # loaded with the row: no query
+    if project is not None and project.pk == instance.project_id:
+        return timezone.localdate(project.start)
     start = MeetingProject.objects.filter(pk=instance.project_id).values_list("start", flat=True).first()
     return None if start is None else timezone.localdate(start)
 
