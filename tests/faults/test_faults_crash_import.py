@@ -136,12 +136,14 @@ def test_issue_10_kill_9_during_attendee_imports_leaves_all_or_nothing(make_inst
         timed(next(projects), files["A"])  # a whole import: how long one takes here
         project, before = None, "none"
         while sum(status is None for _delay, status, _found in outcomes) < KILLS:
-            assert len(outcomes) < 3 * KILLS, outcomes
+            assert len(outcomes) < 4 * KILLS, outcomes
             if before == "none":  # a fresh meeting: the kill lands in inserts; else in a re-import's updates
                 project = next(projects)
             after = "B" if before == "A" else "A"
             kill, victim = killed_worker(server)
-            delay = rng.uniform(0, min(durations))
+            # Within the fastest import seen so far, with a margin: on a loaded machine an import a little
+            # faster than that finished before the kill about half the time (CI, 60 runs for 20 kills).
+            delay = rng.uniform(0, 0.8 * min(durations))
             mark = insert_mark(db)
             status, body = importer.send_and_kill(project, files[after], delay, kill)
             wait_for(
