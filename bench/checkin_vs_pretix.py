@@ -144,12 +144,9 @@ def pretix_requests(state: dict, rng: random.Random) -> list[bytes]:
 
 
 def pretix_checked_in(state: dict, admin_url: str) -> int:
-    from urllib.parse import urlsplit, urlunsplit
-
     import psycopg
 
-    url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{pretix_setup.DATABASE}"))
-    with psycopg.connect(url) as db:
+    with psycopg.connect(pretix_database(admin_url)) as db:
         return db.execute(
             "SELECT count(DISTINCT position_id), count(*) FROM pretixbase_checkin "
             "WHERE list_id = %s AND successful AND type = 'entry'",
@@ -157,7 +154,14 @@ def pretix_checked_in(state: dict, admin_url: str) -> int:
         ).fetchone()
 
 
+def pretix_database(admin_url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{pretix_setup.DATABASE}"))
+
+
 def run_pretix(state: dict, config: dict, admin_url: str, out=print) -> dict:
+    checkin.settle(pretix_database(admin_url))
     port = checkin.free_port()
     server = checkin.start_gunicorn(
         "pretix.wsgi",
