@@ -185,3 +185,28 @@ def test_req_fbk_06_permissions(team, make_user, org):
     assert reception.post(reverse("complaints:close", args=[complaint.pk]), {}).status_code == 403
     assert reception.get(reverse("complaints:links", args=[team["project"].pk])).status_code == 403
     assert _login(team["pm"]).get(reverse("complaints:links", args=[team["project"].pk])).status_code == 200
+
+
+def test_req_fbk_06_complaint_list_pages_through_every_complaint_keeping_the_filters(team, monkeypatch):
+    from huiyi.feedback.complaints import views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 3)
+    made = [
+        services.create_complaint(
+            team["project"], channel="phone", content=f"第{n}件", severity="normal", by=team["am"]
+        )
+        for n in range(7)
+    ]
+    client = _login(team["pm"])
+    seen = []
+    for number in (1, 2, 3):
+        body = client.get(reverse("complaints:list"), {"severity": "normal", "page": number}).content.decode()
+        seen += [c.pk for c in made if f'data-complaint="{c.pk}"' in body]
+        if number < 3:
+            assert f"severity=normal&page={number + 1}" in body  # the filter travels with the pager
+    assert sorted(seen) == sorted(c.pk for c in made) and len(seen) == 7  # each once, none lost
+    assert "Complaints 7–7 of 7" in body
+    out_of_range = client.get(reverse("complaints:list"), {"page": "99"})
+    assert out_of_range.status_code == 200  # the last page, not an error
+    garbage = client.get(reverse("complaints:list"), {"page": "<b>"})
+    assert garbage.status_code == 200

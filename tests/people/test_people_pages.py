@@ -81,3 +81,20 @@ def test_req_ppl_01_staff_list_query_count_does_not_grow_with_people(hr_client, 
     with CaptureQueriesContext(connection) as many:
         hr_client.get(reverse("people:list"))
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_req_ppl_01_staff_list_pages_through_everyone(hr_client, plan, make_user, org, monkeypatch):
+    from huiyi.people import views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 4)
+    for n in range(9):
+        make_user("reception", org["north_events"], username=f"paged{n:02d}")
+    first = hr_client.get(reverse("people:list"), {"q": "paged"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "9 people" in first and "Page 1 of 3" in first and "q=paged&page=2" in first
+    names = set()
+    for number in (1, 2, 3):
+        body = hr_client.get(reverse("people:list"), {"q": "paged", "page": number}).content.decode()
+        names |= {f"paged{n:02d}" for n in range(9) if f"paged{n:02d}" in body}
+    assert len(names) == 9
+    for url in (reverse("people:sessions"), reverse("people:reviews")):
+        assert hr_client.get(url, {"page": "x"}).status_code == 200, url

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from huiyi.core.forms import apply_service_errors
 from . import forms, measures, queries, services
 from .models import Certification, MandarinLevel, ModuleSession, PerformanceReview
 
-LIST_PAGE = 100
+LIST_PAGE = 50
 OVERDUE_SHOWN = 200
 
 
@@ -36,6 +37,13 @@ def _person(request, pk: int, permission: str = "people.view") -> User:
 def _need(request, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
+
+
+def _query_without_page(request) -> str:
+    """The list's filters, for the pager's links to carry."""
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return filters.urlencode()
 
 
 @login_required
@@ -59,8 +67,8 @@ def staff_list(request):
         certificates=data.get("certificates", ""),
         today=today,
     )
-    total = people.count()
-    shown = list(people[:LIST_PAGE])
+    page = Paginator(people, LIST_PAGE).get_page(request.GET.get("page"))
+    shown = list(page)
     lead = queries.expiry_lead_days()
     certs: dict[int, list] = {}
     for cert in Certification.objects.filter(profile__user__in=[p.pk for p in shown]).select_related(
@@ -81,9 +89,8 @@ def staff_list(request):
         }
         for p in shown
     ]
-    return render(
-        request, "people/list.html", {"form": form, "rows": rows, "total": total, "shown": len(rows)}
-    )
+    context = {"form": form, "rows": rows, "page": page, "query": _query_without_page(request)}
+    return render(request, "people/list.html", context)
 
 
 @login_required
@@ -315,14 +322,15 @@ def sessions(request):
     data = form.cleaned_data if form.is_valid() else {}
     rows = queries.session_list(module=data.get("module", ""), start=data.get("start"), end=data.get("end"))
     names = {m.key: m.name for m in queries.modules()}
-    total = rows.count()
+    page = Paginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "people/sessions.html",
         {
             "form": form,
-            "rows": list(rows[:LIST_PAGE]),
-            "total": total,
+            "rows": page,
+            "page": page,
+            "query": _query_without_page(request),
             "names": names,
             "can_manage": request.user.has_perm("people.manage_training"),
         },
@@ -403,7 +411,8 @@ def reviews(request):
     rows = PerformanceReview.objects.filter(subject__in=queries.visible_staff(request.user)).select_related(
         "subject", "reviewer"
     )
-    return render(request, "people/reviews.html", {"rows": rows[:LIST_PAGE]})
+    page = Paginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
+    return render(request, "people/reviews.html", {"rows": page, "page": page})
 
 
 def _default_period(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from .models import Complaint, ComplaintAttachment
 PUBLIC_RATE = int(getattr(settings, "HUIYI_COMPLAINT_RATE", 5))
 PUBLIC_LINK_RATE = int(getattr(settings, "HUIYI_COMPLAINT_LINK_RATE", 60))
 PUBLIC_WINDOW_SECONDS = int(getattr(settings, "HUIYI_COMPLAINT_RATE_WINDOW", 600))
-LIST_PAGE = 100
+LIST_PAGE = 50
 
 
 def _project(request, pk: int, permission: str = "complaints.view") -> MeetingProject:
@@ -73,7 +74,7 @@ def complaint_list(request):
     complaints = queries.complaint_list(
         request.user, state=data.get("state", ""), severity=data.get("severity", ""), project=project, now=now
     )
-    total = complaints.count()
+    page = Paginator(complaints, LIST_PAGE).get_page(request.GET.get("page"))
     cal = calendar.work_calendar(request)
     rows = [
         {
@@ -82,14 +83,16 @@ def complaint_list(request):
             "name": queries.mask_name(c.complainant_name),
             "contact": queries.mask_contact(c.complainant_contact or c.complainant_email),
         }
-        for c in complaints[:LIST_PAGE]
+        for c in page
     ]
+    filters = request.GET.copy()
+    filters.pop("page", None)
     start, end = _period(form)
     context = {
         "form": form,
         "rows": rows,
-        "total": total,
-        "shown": len(rows),
+        "page": page,
+        "query": filters.urlencode(),
         "project": project,
         "rate": queries.serious_rate(start, end, user=request.user),
         "open_count": queries.visible_complaints(request.user)
