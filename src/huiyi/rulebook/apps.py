@@ -34,5 +34,7 @@ class RulebookConfig(AppConfig):
 
 def _ensure_default_version(sender, **kwargs):
     from .services import ensure_default_version
+    from .upgrade import bring_in_shipped_standard
 
     ensure_default_version()
+    bring_in_shipped_standard()

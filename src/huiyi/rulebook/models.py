@@ -23,6 +23,12 @@ class RulebookVersion(models.Model):
         "self", verbose_name=_("based on"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     change_note = models.TextField(_("change note"), blank=True)
+    shipped_digest = models.CharField(
+        _("standard it descends from"),
+        max_length=64,
+        blank=True,
+        help_text=_("Digest of the standard.yaml shipped with Huiyi that this version was made from."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -44,3 +50,20 @@ class RulebookVersion(models.Model):
 
     def __str__(self):
         return f"v{self.number}"
+
+
+class ShippedRulebook(models.Model):
+    """Each standard.yaml a Huiyi release shipped to this installation, kept to upgrade versions made from it:
+    a rule the organisation left at the old default takes the new one, a value it changed stays."""
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    data = models.JSONField(_("rules"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shipped standard")
+        verbose_name_plural = _("shipped standards")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return self.digest[:12]

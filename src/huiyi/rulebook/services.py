@@ -23,6 +23,7 @@ from huiyi.core.translation import LANGUAGE_KEYS
 
 from .loader import DEFAULT_RULEBOOK_PATH, Rule, Rulebook, RulebookInvalid, load_rulebook, validate
 from .models import RulebookVersion
+from .upgrade import EDITABLE_FIELDS, rebase, record_shipped, shipped_digest, with_shipped_additions
 
 
 @transaction.atomic
@@ -32,6 +33,7 @@ def ensure_default_version() -> RulebookVersion:
     if existing is not None:
         return existing
     rulebook = load_rulebook(DEFAULT_RULEBOOK_PATH)
+    record_shipped()
     return RulebookVersion.objects.create(
         number=1,
         title=rulebook.title.as_dict()
@@ -41,6 +43,7 @@ def ensure_default_version() -> RulebookVersion:
         digest=rulebook.digest,
         status=RulebookVersion.Status.ACTIVE,
         change_note="standard.yaml",
+        shipped_digest=rulebook.digest,
         activated_at=timezone.now(),
     )
 
@@ -89,22 +92,19 @@ def rulebook_of(version: RulebookVersion) -> Rulebook:
 
 
 def active_rulebook() -> Rulebook:
-    return rulebook_of(active_version())
+    return with_shipped_additions(active_version())
 
 
 def rulebook_for(project) -> Rulebook:
-    """The rules a project is measured by: the version pinned when it was created."""
-    return rulebook_of(project.rulebook_version)
+    """The rules a project is measured by: the version pinned when it was created (and the standard's rules
+    added since, which that version predates)."""
+    return with_shipped_additions(project.rulebook_version)
 
 
 # --------------------------------------------------------------------------------------------------
 # Versions: clone, edit a draft, activate; compare and trace (REQ-QLT-10, REQ-DOC-08)
 
 CHANGE_PERMISSION = "rulebook.change_rulebookversion"
-
-#: Keys of a rule a person may edit in a draft. Everything else (id, req, kind, metric, op, unit …) is
-#: the rule's identity: changing it would be a different rule.
-EDITABLE_FIELDS = ("value", "name", "description")
 
 _UNSET: Any = object()
 
@@ -135,6 +135,7 @@ def clone_version(source: RulebookVersion, *, by) -> RulebookVersion:
         digest=rulebook.digest,
         status=RulebookVersion.Status.DRAFT,
         based_on=source,
+        shipped_digest=source.shipped_digest,
         created_by=by,
     )
     record_event(version, by, {"based_on": [None, f"v{source.number}"]}, action=LogEntry.Action.CREATE)
@@ -273,8 +274,12 @@ def activate(version: RulebookVersion, *, note: str, by) -> RulebookVersion:
             code="not_draft",
             params={"number": version.number, "status": version.get_status_display()},
         )
+    rebased = rebase(version)
+    if rebased is not None:
+        # Drafted from an earlier release's standard: brought onto this release's before it is put in force.
+        version.data, version.shipped_digest = rebased.data, shipped_digest()
     try:
-        load_rulebook(version.data)
+        version.digest = load_rulebook(version.data).digest
     except RulebookInvalid as exc:
         raise ValidationError([str(e) for e in exc.errors], code="invalid_rulebook") from exc
     previous = list(RulebookVersion.objects.select_for_update().filter(status=RulebookVersion.Status.ACTIVE))
@@ -285,9 +290,10 @@ def activate(version: RulebookVersion, *, note: str, by) -> RulebookVersion:
     version.change_note = note
     version.activated_at = timezone.now()
     version.activated_by = by
-    version.save(update_fields=["status", "change_note", "activated_at", "activated_by"])
+    fields = ["status", "change_note", "activated_at", "activated_by", "data", "digest", "shipped_digest"]
+    version.save(update_fields=fields)
     forget_active_version()
-    for key in ("status", "change_note", "activated_at", "activated_by"):
+    for key in fields:
         setattr(given, key, getattr(version, key))
     record_event(
         version,
@@ -296,6 +302,7 @@ def activate(version: RulebookVersion, *, note: str, by) -> RulebookVersion:
             "status": [RulebookVersion.Status.DRAFT, RulebookVersion.Status.ACTIVE],
             "change_note": ["", note],
             "replaces": ["", ", ".join(f"v{old.number}" for old in previous)],
+            **({"rebased": ["", rebased.note()]} if rebased is not None else {}),
         },
     )
     return version
