@@ -2,6 +2,7 @@
 (``huiyi.onsite.checkin.middleware.ScanFastPath``) and answers exactly as the long way would: the same body,
 the same security and language headers, the same 401/403, and a 503 when the database is gone."""
 
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -85,3 +86,26 @@ def test_issue_10_a_session_scan_still_takes_the_long_way_with_csrf(meeting, add
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_issue_10_scanner_permissions_expire_spread_out_never_later_than_the_bound(monkeypatch):
+    """Sixteen gates signing in together must not reload their permissions together 30 s later (a stall of
+    every worker thread at once); and none is reused longer than AUTH_CACHE_SECONDS."""
+    from huiyi.onsite.checkin import api
+
+    now = 1000.0
+    monkeypatch.setattr(api, "time", SimpleNamespace(monotonic=lambda: now))
+    loads = []
+    for n in range(16):
+        api._cached("token", f"gate-{n}", lambda n=n: loads.append(n) or services.Scanner(n, True))
+    expiries = [api._auth_cache[("token", f"gate-{n}")][0] - now for n in range(16)]
+    assert len(loads) == 16
+    assert all(
+        api.AUTH_CACHE_SECONDS * api.AUTH_CACHE_SPREAD_FROM <= e <= api.AUTH_CACHE_SECONDS for e in expiries
+    )
+    assert len({round(e, 3) for e in expiries}) > 8  # spread, not one moment
+    api._cached("token", "gate-0", lambda: loads.append("again"))
+    assert loads[-1] == 15  # still cached: not reloaded
+    now += api.AUTH_CACHE_SECONDS + 0.001
+    api._cached("token", "gate-0", lambda: loads.append("again") or services.Scanner(0, True))
+    assert loads[-1] == "again"  # past the bound: always reloaded
