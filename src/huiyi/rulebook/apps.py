@@ -14,7 +14,7 @@ class RulebookConfig(AppConfig):
         from huiyi.core.navigation import Module
         from huiyi.core.navigation import register as register_module
 
-        from .models import RulebookVersion
+        from .models import RulebookVersion, ShippedRulebook
 
         register_module(
             Module(
@@ -29,6 +29,7 @@ class RulebookConfig(AppConfig):
         )
 
         register(RulebookVersion, exclude_fields=["data"])
+        register(ShippedRulebook, exclude_fields=["data"])
         post_migrate.connect(_ensure_default_version, sender=self)
 
 
