@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from huiyi.core.paging import page_of
 from huiyi.projects.queries import visible_projects
 
 from . import queries, services
@@ -19,8 +19,8 @@ def client_list(request):
     text = request.GET.get("q", "").strip()
     if text:
         clients = clients.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
-    page = Paginator(clients, 25).get_page(request.GET.get("page"))
-    return render(request, "clients/list.html", {"page": page, "q": text})
+    page, query = page_of(request, clients, 25)
+    return render(request, "clients/list.html", {"page": page, "q": text, "query": query})
 
 
 @login_required

@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from huiyi.accounts.models import User
 from huiyi.core.forms import apply_service_errors
+from huiyi.core.paging import page_of
 
 from . import forms, measures, queries, services
 from .models import Certification, MandarinLevel, ModuleSession, PerformanceReview
@@ -37,13 +37,6 @@ def _person(request, pk: int, permission: str = "people.view") -> User:
 def _need(request, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
-
-
-def _query_without_page(request) -> str:
-    """The list's filters, for the pager's links to carry."""
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    return filters.urlencode()
 
 
 @login_required
@@ -67,7 +60,7 @@ def staff_list(request):
         certificates=data.get("certificates", ""),
         today=today,
     )
-    page = Paginator(people, LIST_PAGE).get_page(request.GET.get("page"))
+    page, query = page_of(request, people, LIST_PAGE)
     shown = list(page)
     lead = queries.expiry_lead_days()
     certs: dict[int, list] = {}
@@ -89,7 +82,7 @@ def staff_list(request):
         }
         for p in shown
     ]
-    context = {"form": form, "rows": rows, "page": page, "query": _query_without_page(request)}
+    context = {"form": form, "rows": rows, "page": page, "query": query}
     return render(request, "people/list.html", context)
 
 
@@ -322,7 +315,7 @@ def sessions(request):
     data = form.cleaned_data if form.is_valid() else {}
     rows = queries.session_list(module=data.get("module", ""), start=data.get("start"), end=data.get("end"))
     names = {m.key: m.name for m in queries.modules()}
-    page = Paginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
+    page, query = page_of(request, rows, LIST_PAGE)
     return render(
         request,
         "people/sessions.html",
@@ -330,7 +323,7 @@ def sessions(request):
             "form": form,
             "rows": page,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query,
             "names": names,
             "can_manage": request.user.has_perm("people.manage_training"),
         },
@@ -411,8 +404,8 @@ def reviews(request):
     rows = PerformanceReview.objects.filter(subject__in=queries.visible_staff(request.user)).select_related(
         "subject", "reviewer"
     )
-    page = Paginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
-    return render(request, "people/reviews.html", {"rows": page, "page": page})
+    page, query = page_of(request, rows, LIST_PAGE)
+    return render(request, "people/reviews.html", {"rows": page, "page": page, "query": query})
 
 
 def _default_period(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from huiyi.core.paging import page_of
 
 from . import queries, services, timeline
 from .forms import MemberForm, ProjectForm
@@ -29,12 +30,13 @@ def project_list(request):
             | Q(code__icontains=text)
             | Q(client__name__icontains=text)
         )
-    page = Paginator(projects, 25).get_page(request.GET.get("page"))
+    page, query = page_of(request, projects, 25)
     return render(
         request,
         "projects/list.html",
         {
             "page": page,
+            "query": query,
             "phases": Phase.choices,
             "phase": phase,
             "q": text,

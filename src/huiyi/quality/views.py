@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huiyi.accounts.models import Role
+from huiyi.core.paging import page_of
 from huiyi.core.translation import localize
 from huiyi.projects.models import MeetingProject
 from huiyi.projects.queries import visible_projects
@@ -235,13 +235,11 @@ def nonconformance_list(request):
     items = queries.visible_nonconformances(request.user)
     if filters.is_valid():
         items = queries.filter_nonconformances(items, **filters.cleaned_data)
-    page = Paginator(items.order_by("-opened_at", "-pk"), 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, items.order_by("-opened_at", "-pk"), 25)
     return render(
         request,
         "quality/nonconformance_list.html",
-        {"page": page, "filters": filters, "now": timezone.now(), "query": query.urlencode()},
+        {"page": page, "filters": filters, "now": timezone.now(), "query": query},
     )
 
 

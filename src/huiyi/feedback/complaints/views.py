@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from huiyi.calendar import services as calendar
 from huiyi.core import links, ratelimit
 from huiyi.core.forms import apply_service_errors
+from huiyi.core.paging import page_of
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.services import rulebook_for
 
@@ -74,7 +74,7 @@ def complaint_list(request):
     complaints = queries.complaint_list(
         request.user, state=data.get("state", ""), severity=data.get("severity", ""), project=project, now=now
     )
-    page = Paginator(complaints, LIST_PAGE).get_page(request.GET.get("page"))
+    page, query = page_of(request, complaints, LIST_PAGE)
     cal = calendar.work_calendar(request)
     rows = [
         {
@@ -85,14 +85,12 @@ def complaint_list(request):
         }
         for c in page
     ]
-    filters = request.GET.copy()
-    filters.pop("page", None)
     start, end = _period(form)
     context = {
         "form": form,
         "rows": rows,
         "page": page,
-        "query": filters.urlencode(),
+        "query": query,
         "project": project,
         "rate": queries.serious_rate(start, end, user=request.user),
         "open_count": queries.visible_complaints(request.user)

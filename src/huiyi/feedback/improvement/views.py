@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from huiyi.accounts.models import User
 from huiyi.core.forms import apply_service_errors
+from huiyi.core.paging import page_of
 from huiyi.projects.models import MeetingProject
 from huiyi.rulebook.display import format_value, text
 from huiyi.rulebook.services import active_rulebook, rulebook_for
@@ -397,13 +397,11 @@ def actions(request):
         status=filters.get("status") or "",
         overdue=bool(filters.get("overdue")),
     )
-    page = Paginator(listing, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, listing, 50)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "completion": queries.completion(listing),
         "today": timezone.localdate(),
         "now": timezone.now(),
