@@ -162,6 +162,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# The door scan's few statements are prepared once per connection (core.fast_db); off behind a pooler that
+# cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+HUIYI_DB_PREPARED_STATEMENTS = os.environ.get("HUIYI_DB_PREPARED_STATEMENTS", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions, background work --------------------------------------------------------------

@@ -34,6 +34,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from huiyi.api.errors import error_body
+from huiyi.core.fast_db import reconnecting
 from huiyi.onsite.attendees.models import Category
 from huiyi.projects.models import MeetingProject
 
@@ -79,7 +80,7 @@ def _token_scanner(key: str) -> Scanner | None:
             return None
         return Scanner.for_user(token.user)
 
-    return _cached("token", key, load)
+    return _cached("token", key, lambda: reconnecting(load))
 
 
 def _error(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:

@@ -12,6 +12,9 @@ the skipped middleware would have done for it:
 * the Content-Security-Policy and X-Frame-Options headers (SecurityMiddleware, before it, adds the others);
 * the Content-Length, as CommonMiddleware (without it the server would answer chunked).
 
+It also spares the scan the ``SELECT 1`` health check before its first query (``core.fast_db``): the scan's
+reads reconnect by themselves when PostgreSQL dropped the connection.
+
 The view authenticates the token itself and answers 401/403 as on the long way. An exception is turned into
 a response by Django's handler around this middleware (a database outage answers 503, ``core.resilience``).
 Anything else — another path or method, a session-authenticated scan from the browser page — takes the long
@@ -29,6 +32,7 @@ from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from huiyi.core.fast_db import without_health_check
 from huiyi.rulebook.services import one_active_version
 
 FAST_ROUTES = ("api:checkin-redeem", "api:checkin-checkout")
@@ -68,6 +72,7 @@ class ScanFastPath:
         language = translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+        without_health_check()
         with one_active_version():
             response = view(request)
         if not response.streaming:  # as CommonMiddleware: a known length, not a chunked answer

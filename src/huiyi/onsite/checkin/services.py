@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huiyi.core.fast_db import prepared_cursor, reconnecting
 from huiyi.onsite.attendees.models import Attendee, Ticket
 
 from .models import (
@@ -285,6 +286,12 @@ def stored_answer(user_id: int, key: str, wanted_fingerprint: str | None = None)
     return Answer(status=status, body=body.encode() if isinstance(body, str) else bytes(body), replayed=True)
 
 
+def _read_ticket(code: str) -> tuple | None:
+    with prepared_cursor() as cursor:
+        cursor.execute(SELECT_TICKET, [code])
+        return cursor.fetchone()
+
+
 def _attendee(row) -> dict:
     return {"name": row[2], "organisation": row[3], "category": row[4], "seat": row[5]}
 
@@ -311,11 +318,7 @@ def scan(
     started = time.perf_counter() if started is None else started
     code = clean_code(code)
     wanted = fingerprint(direction, project_id, code)
-    row = None
-    if _lookable(code):
-        with connection.cursor() as cursor:
-            cursor.execute(SELECT_TICKET, [code])
-            row = cursor.fetchone()
+    row = reconnecting(lambda: _read_ticket(code)) if _lookable(code) else None
 
     now = timezone.now()
     answer: dict = {"result": Result.UNKNOWN.value, "attendee": None, "checked_in_at": None, "reentry": False}
@@ -441,7 +444,7 @@ def _postgresql_single_statement(
         # Inside an outer transaction (tests, a caller's atomic block) a savepoint keeps it usable on error.
         with (
             transaction.atomic() if connection.in_atomic_block else nullcontext(),
-            connection.cursor() as cursor,
+            prepared_cursor() as cursor,
         ):
             cursor.execute(sql, params)
             inserted = cursor.fetchone()[0] if first else 1
