@@ -118,3 +118,23 @@ def test_issue_10_without_health_check_marks_the_connection_checked(settings):
     db.health_check_done = False
     without_health_check()
     assert db.health_check_done is True
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_issue_10_scan_statements_are_planned_for_the_table_as_it_is_now(scanner_api, meeting, add_attendee):
+    """A generic plan made while a new meeting's tables were nearly empty would scan them whole on every
+    later scan: PostgreSQL plans each run for the table as it is (``plan_cache_mode``, settings)."""
+    for _ in range(8):
+        ticket = add_attendee(meeting["project"])
+        assert redeem(scanner_api, ticket.code).json()["result"] == "ok"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "attendees_ticket" t%'],
+        )
+        generic, custom = cursor.fetchone()
+    assert generic == 0
+    assert custom >= 8

@@ -53,6 +53,7 @@ class ScanRecord(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     #: The meeting the device scanned for (or the ticket's, when the device did not say and may see it).
+    #: Not indexed alone: the (project, received_at) index serves it — every index is written on every scan.
     project = models.ForeignKey(
         MeetingProject,
         verbose_name=_("meeting project"),
@@ -60,6 +61,7 @@ class ScanRecord(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -75,6 +77,7 @@ class ScanRecord(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.API)
     device = models.CharField(_("device"), max_length=64)
     device_name = models.CharField(_("device name"), max_length=80, blank=True)
+    #: Not indexed alone: the (user, idempotency_key) index serves it.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("scanned by"),
@@ -82,6 +85,7 @@ class ScanRecord(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     offline = models.BooleanField(_("scanned offline"), default=False)
     #: When the device saw the code (its own clock); for offline scans the time the check-in counts from.
@@ -117,8 +121,13 @@ class CheckIn(models.Model):
     ticket = models.OneToOneField(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="checkin"
     )
+    #: Not indexed alone: the (project, checked_in_at) index serves it.
     project = models.ForeignKey(
-        MeetingProject, verbose_name=_("meeting project"), on_delete=models.CASCADE, related_name="+"
+        MeetingProject,
+        verbose_name=_("meeting project"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     #: The earliest admitting scan's time (an offline scan counts from the device's clock).
     checked_in_at = models.DateTimeField(_("checked in at"))
@@ -247,8 +256,13 @@ class IdempotencyRecord(models.Model):
     lost and which the device then queued offline is still counted once.
     """
 
+    #: Not indexed alone: the unique (user, key) constraint's index serves it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     key = models.CharField(_("idempotency key"), max_length=100)
     endpoint = models.CharField(_("endpoint"), max_length=20)
