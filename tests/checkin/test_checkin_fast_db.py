@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
-from tests.checkin.conftest import redeem
+from tests.checkin.conftest import redeem, token_client
 
 from huiyi.core.fast_db import prepared_cursor, reconnecting, without_health_check
 
@@ -138,3 +138,29 @@ def test_issue_10_scan_statements_are_planned_for_the_table_as_it_is_now(scanner
         generic, custom = cursor.fetchone()
     assert generic == 0
     assert custom >= 8
+
+
+@pytest.mark.django_db
+def test_issue_10_scan_rows_follow_a_deleted_scanner_and_meeting_without_database_foreign_keys(
+    meeting, add_attendee
+):
+    """The scan tables point at their meeting and scanner without a database foreign key (a hot-row lock on
+    every scan): Django still nulls and cascades them."""
+    from huiyi.onsite.checkin.models import CheckIn, IdempotencyRecord, ScanRecord
+
+    project = meeting["project"]
+    ticket = add_attendee(project)
+    response = redeem(token_client(meeting["reception"]), ticket.code, key="k-1")
+    assert response.json()["result"] == "ok"
+    scanner = meeting["reception"]
+    assert ScanRecord.objects.filter(user=scanner).count() == 1
+    assert IdempotencyRecord.objects.filter(user=scanner).count() == 1
+
+    scanner.delete()
+    assert ScanRecord.objects.filter(project=project, user__isnull=True).count() == 1
+    assert CheckIn.objects.get(ticket=ticket).user_id is None
+    assert not IdempotencyRecord.objects.filter(user_id=scanner.pk).exists()
+
+    project.delete()
+    assert not ScanRecord.objects.filter(project_id=project.pk).exists()
+    assert not CheckIn.objects.filter(project_id=project.pk).exists()

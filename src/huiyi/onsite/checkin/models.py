@@ -48,6 +48,14 @@ class Source(models.TextChoices):
     API = "api", _("API")
 
 
+#: The scan tables reference their meeting and their scanner without a database foreign key (Django still
+#: cascades and nulls them when a meeting or a user is deleted; nothing else deletes either). A foreign key's
+#: check locks the row it points at, and every scan at a meeting's doors pointed at the same meeting and the
+#: same few scanners: each lock rewrote that row's lock field (a multixact once scans overlapped) and logged
+#: it — five per scan, all on two hot rows. Measured on PostgreSQL (2 cores): 700 → 830 scans/s.
+#: The ticket and the scan record keep theirs: each scan points at its own.
+
+
 class ScanRecord(models.Model):
     """One scan attempt, as it happened. Append-only."""
 
@@ -62,6 +70,7 @@ class ScanRecord(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -86,6 +95,7 @@ class ScanRecord(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     offline = models.BooleanField(_("scanned offline"), default=False)
     #: When the device saw the code (its own clock); for offline scans the time the check-in counts from.
@@ -128,6 +138,7 @@ class CheckIn(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     #: The earliest admitting scan's time (an offline scan counts from the device's clock).
     checked_in_at = models.DateTimeField(_("checked in at"))
@@ -140,6 +151,7 @@ class CheckIn(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     offline = models.BooleanField(_("scanned offline"), default=False)
     client_time = models.DateTimeField(_("time on the device"), null=True, blank=True)
@@ -263,6 +275,7 @@ class IdempotencyRecord(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     key = models.CharField(_("idempotency key"), max_length=100)
     endpoint = models.CharField(_("endpoint"), max_length=20)
