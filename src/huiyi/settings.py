@@ -162,16 +162,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-    # Every statement is planned for its parameters and the table as it is now. A plan PostgreSQL caches
-    # (a prepared statement's, a foreign-key check's) is otherwise made generic after five runs and kept
-    # until the next ANALYZE: made while a new meeting's check-in tables were nearly empty, it scanned the
-    # whole table on every later scan (seen: 10 million rows read for 4,600 scans, each slower than the last).
+# The door scan's few statements are prepared once per connection (core.fast_db), and PostgreSQL plans every
+# statement for its parameters and the table as it is now. A plan it caches (a prepared statement's, a
+# foreign-key check's) is otherwise made generic after five runs and kept until the next ANALYZE: made while a
+# new meeting's check-in tables were nearly empty, it scanned the whole table on every later scan (seen:
+# 10 million rows read for 4,600 scans, each slower than the last). Both off with 0, behind a pooler that
+# cannot keep prepared statements or refuses the `options` start-up parameter (PgBouncer before 1.21).
+HUIYI_DB_PREPARED_STATEMENTS = os.environ.get("HUIYI_DB_PREPARED_STATEMENTS", "1") != "0"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and HUIYI_DB_PREPARED_STATEMENTS:
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(
         filter(None, [DATABASES["default"]["OPTIONS"].get("options"), "-c plan_cache_mode=force_custom_plan"])
     )
-# The door scan's few statements are prepared once per connection (core.fast_db); off behind a pooler that
-# cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-HUIYI_DB_PREPARED_STATEMENTS = os.environ.get("HUIYI_DB_PREPARED_STATEMENTS", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions, background work --------------------------------------------------------------

@@ -31,7 +31,8 @@ small pieces make that hold:
    cannot be reached (PostgreSQL restarting, a connection cut, SQLite locked beyond its busy timeout) is
    answered ``503`` with ``Retry-After``: a page, or the API's JSON error — never a traceback, never the
    generic 500. Django reconnects on the next request (``CONN_HEALTH_CHECKS``), so Huiyi recovers without
-   a restart; the door scan, which skips that check, reconnects within its request (``core.fast_db``). ``handler500`` (``core.views.error_500``) and the API's exception handler call them.
+   a restart; the door scan, which skips that check, reconnects within its request (``core.fast_db``).
+   ``handler500`` (``core.views.error_500``) and the API's exception handler call them.
 """
 
 from __future__ import annotations
