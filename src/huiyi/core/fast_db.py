@@ -1,14 +1,15 @@
 """Database access for a hot path that answers hundreds of requests a second (the door scan, issue 10).
 
-Two round trips of every scan's three were not the scan's own work, and PostgreSQL planned the same few
+Of every scan's three round trips, one was not the scan's own work, and PostgreSQL parsed the same few
 statements afresh each time:
 
 * :func:`prepared_cursor` — on PostgreSQL, a cursor that binds parameters on the server and prepares each
   statement once per connection (psycopg keeps the prepared statements, keyed by query and parameter types):
-  the statement is parsed and planned once, not on every scan. Django binds on the client and never prepares
-  (it sets psycopg's ``prepare_threshold`` to None, which turns preparing off for the connection), which is
-  right for the ORM's endless variety of queries and wrong for a handful of fixed ones: the threshold is set
-  so high that only statements asked for are prepared. Queries still pass through Django's cursor wrapper
+  the statement is sent and parsed once, not on every scan (it is still planned for each run's parameters,
+  ``plan_cache_mode`` in settings). Django binds on the client and never prepares (it sets psycopg's
+  ``prepare_threshold`` to None, which turns preparing off for the connection), which is right for the ORM's
+  endless variety of queries and wrong for a handful of fixed ones: the threshold is set so high that only
+  statements asked for are prepared. Queries still pass through Django's cursor wrapper
   (query logging, execute wrappers, error translation). Elsewhere, or with ``HUIYI_DB_PREPARED_STATEMENTS=0``
   (behind a connection pooler that cannot keep prepared statements): Django's usual cursor.
 * :func:`without_health_check` and :func:`reconnecting` — ``CONN_HEALTH_CHECKS`` sends ``SELECT 1`` before the
