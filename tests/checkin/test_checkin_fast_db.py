@@ -113,7 +113,7 @@ def test_issue_10_a_scan_after_the_server_dropped_the_connection_succeeds(scanne
 
 
 @pytest.mark.django_db
-def test_issue_10_without_health_check_marks_the_connection_checked(settings):
+def test_issue_10_without_health_check_marks_the_connection_checked():
     db = connections[DEFAULT_DB_ALIAS]
     db.health_check_done = False
     without_health_check()
