@@ -50,6 +50,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from tests.support.shared_world import rolled_back_world
 
 SCHEMA_PATH = "/api/v1/schema/"
 #: Generated requests per run, both passes together (issue 10: "at least 2,000 generated requests").
@@ -170,29 +171,25 @@ def fuzz_env(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         override_settings(DATA_DIR=data_dir, MEDIA_ROOT=data_dir / "media"),
         app.in_test(),
+        rolled_back_world() as settle,
     ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            started = time.monotonic()
-            _build_demo()
-            print(f"\n[fuzz] demo organisation built in {time.monotonic() - started:.0f} s")
-            tokens = {
-                username: Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
-                for username in ["admin", *PASSES.values()]
-            }
-            schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, app)
-            admin = {"Authorization": f"Token {tokens['admin']}"}
-            yield {
-                "app": app,
-                "schema": schema,
-                "tokens": tokens,
-                "real": _real_path_parameters(schema, Client(app), admin),
-                "projects": list(MeetingProject.objects.order_by("pk").values_list("pk", flat=True)),
-            }
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        started = time.monotonic()
+        _build_demo()
+        print(f"\n[fuzz] demo organisation built in {time.monotonic() - started:.0f} s")
+        tokens = {
+            username: Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+            for username in ["admin", *PASSES.values()]
+        }
+        settle()
+        schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, app)
+        admin = {"Authorization": f"Token {tokens['admin']}"}
+        yield {
+            "app": app,
+            "schema": schema,
+            "tokens": tokens,
+            "real": _real_path_parameters(schema, Client(app), admin),
+            "projects": list(MeetingProject.objects.order_by("pk").values_list("pk", flat=True)),
+        }
 
 
 def _strategy(operation, real: list[dict], projects: list[int]):

@@ -42,6 +42,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from tests.support.shared_world import rolled_back_world
 
 from huiyi.core.access_policy import (
     DOCUMENT_CLASSES,
@@ -689,14 +690,14 @@ def verdict(
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("perm-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media)),
+        rolled_back_world() as settle,
+    ):
+        world = build_world()
+        settle()
+        yield world
 
 
 def test_every_url_pattern_is_in_the_policy_table():

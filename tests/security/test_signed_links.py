@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from tests.support.shared_world import rolled_back_world
 
 from huiyi.core import links
 from huiyi.core.access_policy import POLICY
@@ -133,15 +134,15 @@ def issue_all() -> dict[str, list[Issued]]:
 @pytest.fixture(scope="module")
 def issued(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("links-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            _demo()
-            yield issue_all()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media)),
+        rolled_back_world() as settle,
+    ):
+        _demo()
+        links = issue_all()
+        settle()
+        yield links
 
 
 def _get(name: str, token: str, *, at=None):
