@@ -73,8 +73,10 @@ def describe(config: dict) -> str:
     return f"gunicorn gthread {config['workers']} workers × {config.get('threads', checkin.THREADS)} threads"
 
 
-def pgbench(admin_url: str, clients: int, seconds: int) -> dict:
-    """Single-row update TPS of the PostgreSQL server itself (a scratch database, dropped after)."""
+def pgbench(admin_url: str, clients: int, seconds: int, rate: float | None = None) -> dict:
+    """Single-row update TPS of the PostgreSQL server itself (a scratch database, dropped after). With
+    `rate`, paced at that many transactions/s (pgbench -R): the latency percentiles of the database alone at
+    the rate Huiyi is asked to keep, from pgbench's per-transaction log (counted from the scheduled start)."""
     from urllib.parse import urlsplit
 
     import psycopg
@@ -84,6 +86,8 @@ def pgbench(admin_url: str, clients: int, seconds: int) -> dict:
     connection = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
     connection += ["-U", parts.username or "postgres"]
     env = {**os.environ, **({"PGPASSWORD": parts.password} if parts.password else {})}
+    folder = Path(tempfile.mkdtemp(prefix="huiyi-pgbench-"))
+    paced = ["-R", f"{rate:.0f}", "--log", f"--log-prefix={folder / 'log'}"] if rate else []
     with psycopg.connect(admin_url, autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{PGBENCH_DATABASE}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{PGBENCH_DATABASE}"')
@@ -91,20 +95,32 @@ def pgbench(admin_url: str, clients: int, seconds: int) -> dict:
         subprocess.run(
             [binary, "-i", "-q", *connection, PGBENCH_DATABASE], env=env, check=True, capture_output=True
         )
-        with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-            script.write(PGBENCH_SCRIPT)
+        script = folder / "update.sql"
+        script.write_text(PGBENCH_SCRIPT)
         ran = subprocess.run(
-            [binary, "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", script.name,
+            [binary, "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", str(script), *paced,
              *connection, PGBENCH_DATABASE],
             env=env, check=True, capture_output=True, text=True,
         )  # fmt: skip
-        os.unlink(script.name)
+        # A log line: client, transaction, latency µs (with -R from the scheduled start), script, time, lag.
+        latencies = [
+            int(line.split()[2]) / 1_000_000
+            for log in folder.glob("log*")
+            for line in log.read_text().splitlines()
+        ]
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
         with psycopg.connect(admin_url, autocommit=True) as db:
             db.execute(f'DROP DATABASE IF EXISTS "{PGBENCH_DATABASE}" WITH (FORCE)')
     tps = float(re.search(r"tps = ([\d.]+)", ran.stdout).group(1))
     latency = re.search(r"latency average = ([\d.]+) ms", ran.stdout)
-    return {"tps": tps, "latency": float(latency.group(1)) if latency else None}
+    figures = {"tps": tps, "latency": float(latency.group(1)) if latency else None}
+    if latencies:
+        figures.update(
+            {f"p{share}": checkin.percentile(latencies, share) * 1000 for share in (50, 99)},
+            max=max(latencies) * 1000,
+        )
+    return figures
 
 
 def pretix_result(status: int, body: bytes) -> str:
@@ -268,6 +284,15 @@ def main() -> None:
     # Huiyi after pretix, so its second phase can be paced at RATIO_TARGET × pretix's best throughput: the
     # latency Huiyi gives while doing ten times what pretix can do at most.
     paced_rate = RATIO_TARGET * max(peer["throughput"] for peer in peers)
+    floor = None
+    if not args.skip_pgbench:
+        # The database's own tail at that rate: what no application on this machine can go below.
+        floor = pgbench(admin_url, checkin.CLIENTS, args.pgbench_seconds * 3, rate=paced_rate)
+        print(
+            f"{f'pgbench, single-row UPDATE @{paced_rate:.0f}/s':<34} {floor['tps']:7.0f} /s   "
+            f"p50 {floor['p50']:6.2f}  p99 {floor['p99']:6.2f}  max {floor['max']:7.2f} ms",
+            flush=True,
+        )
     huiyi = checkin.run_huiyi(paced_rate, out=lambda line: print(line, flush=True))
     ours, paced = huiyi["phases"]
     ours["configuration"] = paced["configuration"] = huiyi["configuration"]
@@ -285,6 +310,11 @@ def main() -> None:
         )
     if database:
         print(f"{'pgbench':<14} {'single-row UPDATE, 16 clients':<62} {database['tps']:10.1f}")
+    if floor:
+        print(
+            f"{f'pgbench @{paced_rate:.0f}/s':<14} {'single-row UPDATE, 16 clients, paced':<62} "
+            f"{floor['tps']:10.1f} {floor['p50']:8.1f} {floor['p99']:8.1f}"
+        )
     results = []
     met_all = huiyi["verified"] and all(peer["verified"] for peer in peers)
     for peer in peers:
@@ -329,6 +359,10 @@ def main() -> None:
     ]
     if database:
         results.append(figure("pgbench single-row UPDATE, 16 clients", database["tps"], "/s"))
+    if floor:
+        results.append(
+            figure(f"pgbench single-row UPDATE paced at {paced_rate:.0f}/s: p99", floor["p99"], "ms")
+        )
     print(
         f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} · "
         f"whole run {time.perf_counter() - started:.0f} s"
