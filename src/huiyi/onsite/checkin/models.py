@@ -100,7 +100,8 @@ class ScanRecord(models.Model):
     offline = models.BooleanField(_("scanned offline"), default=False)
     #: When the device saw the code (its own clock); for offline scans the time the check-in counts from.
     client_time = models.DateTimeField(_("time on the device"), null=True, blank=True)
-    received_at = models.DateTimeField(_("received at"), db_index=True)
+    #: Not indexed alone: every query of the scans names the meeting, and (project, received_at) serves it.
+    received_at = models.DateTimeField(_("received at"))
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
     #: Server time spent on the scan, from the request arriving in the view to the answer being decided.
     processing_us = models.PositiveIntegerField(_("server processing time (µs)"), default=0)
@@ -151,6 +152,7 @@ class CheckIn(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # asked only when a user is deleted (rare): not worth an entry written per check-in
         db_constraint=False,
     )
     offline = models.BooleanField(_("scanned offline"), default=False)
