@@ -23,6 +23,7 @@ def test_dashboard_needs_sign_in(client):
 
 
 def test_REQ_GEN_03_glossary_in_both_languages(client):
+    """REQ-GEN-03: the glossary page shows every §1.3 term in Chinese and in English."""
     from huiyi.core.glossary import TERMS
 
     zh = client.get(reverse("core:glossary"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

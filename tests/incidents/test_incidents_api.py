@@ -85,6 +85,7 @@ def test_req_inc_03_api_stranger_stopping_a_timer_is_403(team, report):
 
 @pytest.mark.django_db
 def test_req_inc_05_api_releases_close_plans_and_drills(team, report):
+    """REQ-INC-05: the API refuses a release without facts and records one with its channel."""
     incident = report()
     director = _client(team["director"])
     response = director.post(

@@ -90,6 +90,7 @@ def test_project_page_shows_readiness_and_the_close_form(client, make_project, d
 def test_REQ_QLT_05_REQ_GEN_05_grades_and_green_measures_are_recorded_and_reported(
     client, make_project, director
 ):
+    """REQ-QLT-05, REQ-GEN-05: grades and green measures are shown; green measures reported per quarter."""
     project = make_project(phase=2)
     project.service_grades = ["planning", "execution"]
     project.green_measures = ["paperless", "energy_saving"]
