@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from survey_helpers import full_answer, scale_questions
@@ -141,7 +142,7 @@ def test_req_fbk_07_revisits_api(meeting, manager, make_user, org):
         format="json",
     )
     assert bad.status_code == 400 and {"on", "score"} <= set(bad.json()["error"]["fields"])
-    on = meeting.end.date().isoformat()
+    on = timezone.localtime(meeting.end).date().isoformat()  # the meeting's own day, in local time
     ok = client.post(
         "/api/v1/revisits/",
         {
