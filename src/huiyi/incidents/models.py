@@ -314,7 +314,7 @@ class InformationRelease(models.Model):
         BROADCAST = "broadcast", _("On-site broadcast")
         SOCIAL_MEDIA = "social_media", _("Social media")
         WEBSITE = "website", _("Official website")
-        PRESS = "press", _("Press")
+        PRESS = "press", pgettext_lazy("information release channel", "Press")  # not the attendee category
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="releases")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)

@@ -743,7 +743,10 @@ def set_level(incident: Incident, *, level: str, by, reason: str = "", now=None)
 
 
 def _require_open(incident: Incident, field: str = "status") -> None:
-    if incident.status == Incident.Status.CLOSED:
+    """Asks the database, not the caller's copy: a copy loaded before the incident was closed must not let a
+    task, note, clock or release be added to it afterwards."""
+    status = Incident.objects.filter(pk=incident.pk).values_list("status", flat=True).first()
+    if Incident.Status.CLOSED in (status, incident.status):
         raise ValidationError({field: _("The incident is closed.")})
 
 
