@@ -1,10 +1,16 @@
 """Creating and changing meeting projects in the browser and through the API (REQ-INT-03, REQ-GEN-01/02)."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from huiyi.projects.models import MeetingProject
+from huiyi.accounts.models import Role
+from huiyi.projects import services as projects
+from huiyi.projects.models import MeetingProject, MeetingType
 from huiyi.rulebook.services import active_version
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +223,55 @@ def test_api_forbids_creation_without_the_role(make_user, client_org, org):
     )
     assert response.status_code in (400, 403)
     assert not MeetingProject.objects.exists()
+
+
+def test_REQ_QLT_05_REQ_GEN_05_grades_and_green_measures_through_the_api(
+    account_manager, client_org, make_user, org
+):
+    """The API reads and writes the grades bought and the green measures as lists of known values."""
+    api = APIClient()
+    api.force_authenticate(account_manager)
+    body = {
+        "client": client_org.pk,
+        "name": "绿色研讨会",
+        "type": "seminar",
+        "start": "2027-05-01T09:00:00+08:00",
+        "end": "2027-05-01T17:00:00+08:00",
+        "expected_attendees": 60,
+        "service_grades": ["summary", "planning"],
+        "green_measures": ["paperless"],
+    }
+    created = api.post("/api/v1/projects/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["service_grades"] == ["planning", "summary"]  # stored in the standard's order
+    project = MeetingProject.objects.get(pk=created.json()["id"])
+    assert project.green_measures == ["paperless"]
+    manager = make_user("project_manager", org["north"])
+    projects.add_member(project, manager, Role.objects.get(key="project_manager"))
+    api.force_authenticate(manager)
+    refused = api.patch(
+        f"/api/v1/projects/{project.pk}/",
+        {"service_grades": ["grade-9"], "green_measures": "x"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert {"service_grades", "green_measures"} <= set(refused.json()["error"]["fields"])
+    changed = api.patch(f"/api/v1/projects/{project.pk}/", {"green_measures": []}, format="json")
+    assert changed.status_code == 200 and changed.json()["green_measures"] == []
+
+
+def test_REQ_QLT_05_unknown_grades_are_refused_by_the_service_too(client_org, org):
+    """Whoever saves a project (form, API, import, shell), unknown grades or measures are refused."""
+    with pytest.raises(ValidationError) as refused:
+        projects.create_project(
+            name="x",
+            client=client_org,
+            org_unit=org["north_events"],
+            meeting_type=MeetingType.objects.get(key="seminar"),
+            start=timezone.now(),
+            end=timezone.now() + timedelta(hours=1),
+            expected_attendees=1,
+            service_grades=["planning", "gold"],
+            green_measures="paperless",
+        )
+    assert {"service_grades", "green_measures"} <= set(refused.value.message_dict)

@@ -13,7 +13,7 @@ from huiyi.api import fields as api_fields
 from huiyi.clients.models import Client
 
 from . import queries, services
-from .models import MeetingProject, MeetingType, ProjectMember
+from .models import GreenMeasure, MeetingProject, MeetingType, ProjectMember, ServiceGrade
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -24,6 +24,16 @@ class ProjectSerializer(serializers.ModelSerializer):
     org_unit = api_fields.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all(), required=False)
     rulebook_version = serializers.IntegerField(source="rulebook_version.number", read_only=True)
     phase_name = serializers.CharField(source="get_phase_display", read_only=True)
+    service_grades = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceGrade.choices),
+        required=False,
+        max_length=len(ServiceGrade),
+    )
+    green_measures = serializers.ListField(
+        child=serializers.ChoiceField(choices=GreenMeasure.choices),
+        required=False,
+        max_length=len(GreenMeasure),
+    )
 
     class Meta:
         model = MeetingProject
@@ -44,6 +54,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "venue_type",
             "expected_attendees",
             "out_of_scope",
+            "service_grades",
+            "green_measures",
             "rulebook_version",
             "created_at",
             "updated_at",

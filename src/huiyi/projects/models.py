@@ -1,6 +1,7 @@
 """Meeting projects, their types (REQ-GEN-01) and their teams."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,18 @@ class MeetingProject(AuthoredModel):
 
     def __str__(self):
         return self.display_name
+
+    def clean(self):
+        """The grades bought and the green measures applied are lists of known values, whoever saves them."""
+        errors = {}
+        for field, choices in (("service_grades", ServiceGrade), ("green_measures", GreenMeasure)):
+            value = getattr(self, field)
+            if not isinstance(value, list) or any(item not in choices.values for item in value):
+                errors[field] = _("Choose from the listed values.")
+            else:
+                setattr(self, field, [item for item in choices.values if item in value])
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self) -> str:
