@@ -1,10 +1,13 @@
 """REQ-GEN-05: the green measures applied to a project are recorded as a checklist through the project form
 and reported per period (quarter of the meeting's start) on the green-meetings page."""
 
+from functools import partial
+
 import pytest
 from django.urls import reverse
+from tests.support.project_form import project_form
 
-from huiyi.projects.models import GreenMeasure, MeetingProject, MeetingType
+from huiyi.projects.models import GreenMeasure, MeetingProject
 
 pytestmark = pytest.mark.django_db
 
@@ -14,23 +17,7 @@ def account_manager(make_user, org):
     return make_user("account_manager", org["north"])
 
 
-def _form(client_org, org, **changes):
-    data = {
-        "name": "绿色会议测试",
-        "name_en": "Green meeting test",
-        "client": client_org.pk,
-        "meeting_type": MeetingType.objects.get(key="seminar").pk,
-        "org_unit": org["north_events"].pk,
-        "start": "2027-02-10T09:00",
-        "end": "2027-02-10T17:00",
-        "venue_name": "会议中心",
-        "address": "北京市朝阳区",
-        "venue_type": "indoor",
-        "expected_attendees": "80",
-        "out_of_scope": "",
-    }
-    data.update(changes)
-    return data
+_form = partial(project_form, name="绿色会议测试", name_en="Green meeting test")
 
 
 def _create(client, data) -> MeetingProject:

@@ -1,10 +1,13 @@
 """REQ-QLT-05: the service grades of §4.1 (grade 1 planning, grade 2 execution, grade 3 summary); a project
 records which grades the client buys, through the project form, and shows them."""
 
+from functools import partial
+
 import pytest
 from django.urls import reverse
+from tests.support.project_form import project_form
 
-from huiyi.projects.models import MeetingProject, MeetingType, ServiceGrade
+from huiyi.projects.models import MeetingProject, ServiceGrade
 
 pytestmark = pytest.mark.django_db
 
@@ -16,21 +19,14 @@ GRADES_EN = {
 GRADES_ZH = {"planning": "一级 · 策划", "execution": "二级 · 执行", "summary": "三级 · 总结"}
 
 
-def _form(client_org, org, **changes):
-    data = {
-        "name": "服务等级测试",
-        "name_en": "Service grade test",
-        "client": client_org.pk,
-        "meeting_type": MeetingType.objects.get(key="seminar").pk,
-        "org_unit": org["north_events"].pk,
-        "start": "2027-04-12T09:00",
-        "end": "2027-04-12T17:00",
-        "venue_type": "indoor",
-        "expected_attendees": "50",
-        "out_of_scope": "",
-    }
-    data.update(changes)
-    return data
+_form = partial(
+    project_form,
+    name="服务等级测试",
+    name_en="Service grade test",
+    start="2027-04-12T09:00",
+    end="2027-04-12T17:00",
+    expected_attendees="50",
+)
 
 
 def _grade_badges(html: str) -> str:
